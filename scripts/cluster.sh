@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
+#
+#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--heap 1g]
+#   scripts/cluster.sh stop  [--dir target/cluster]
+#   scripts/cluster.sh status [--dir target/cluster]
+#
+# The node distribution and the opensearch-knn zip come from Maven Central (versions in the root pom).
+# OpenSearch refuses to run as root, so as root the nodes run as the user 'opensearch' (created if missing).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cmd=${1:-}; shift || true
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; heap=1g
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) dir=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --nodes) nodes=$2; shift 2 ;;
+    --knn) knn=true; shift ;;
+    --heap) heap=$2; shift 2 ;;
+    *) echo "unknown option: $1" >&2; exit 2 ;;
+  esac
+done
+case "$dir" in /*) ;; *) dir=$PWD/$dir ;; esac
+RUN_USER=opensearch
+
+log() { echo "[cluster] $*" >&2; }
+
+fetch_artifact() { # groupId:artifactId:version:zip -> path of the zip under target/dist
+  local coords=$1 out=$ROOT/target/dist
+  local name; name=$(echo "$coords" | awk -F: '{print $2"-"$3"."$4}')
+  if [ ! -f "$out/$name" ]; then
+    log "fetching $coords from Maven Central"
+    mkdir -p "$out"
+    mvn_batch dependency:copy -Dartifact="$coords" -DoutputDirectory="$out" -Dmdep.overWriteIfNewer=true >&2
+  fi
+  echo "$out/$name"
+}
+
+as_node_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$RUN_USER" -- "$@"; else "$@"; fi
+}
+
+ensure_user() {
+  [ "$(id -u)" = 0 ] || return 0
+  if ! id "$RUN_USER" >/dev/null 2>&1; then
+    log "creating user $RUN_USER"
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+  fi
+}
+
+# The node user must be able to reach the node homes; a repository under /root is not reachable,
+# so then the homes live under /var/tmp and $dir links there.
+node_base() {
+  mkdir -p "$(dirname "$dir")"
+  if [ "$(id -u)" = 0 ] && ! runuser -u "$RUN_USER" -- test -x "$(dirname "$dir")" 2>/dev/null; then
+    local base; base=/var/tmp/multivector-cluster-$(echo "$dir" | md5sum | cut -c1-8)
+    rm -rf "$base" "$dir"; mkdir -p "$base"; ln -s "$base" "$dir"
+  else
+    rm -rf "$dir"; mkdir -p "$dir"
+  fi
+}
+
+write_config() { # node index, home
+  local i=$1 home=$2 seeds="" masters="" j
+  for ((j = 0; j < nodes; j++)); do
+    seeds+="\"127.0.0.1:$((port + 100 + j))\","; masters+="\"node-$j\","
+  done
+  {
+    echo "cluster.name: multivector-test"
+    echo "node.name: node-$i"
+    echo "network.host: 127.0.0.1"
+    echo "http.port: $((port + i))"
+    echo "transport.port: $((port + 100 + i))"
+    echo "path.data: $home/data"
+    echo "path.logs: $home/logs"
+    echo "cluster.routing.allocation.disk.threshold_enabled: false"
+    echo "action.auto_create_index: true"
+    if [ "$nodes" = 1 ]; then
+      echo "discovery.type: single-node"
+    else
+      echo "discovery.seed_hosts: [${seeds%,}]"
+      echo "cluster.initial_cluster_manager_nodes: [${masters%,}]"
+    fi
+  } > "$home/config/opensearch.yml"
+}
+
+start() {
+  find_jdk
+  local version; version=$(pom_property opensearch.version)
+  local dist; dist=$(fetch_artifact "org.opensearch.distribution.integ-test-zip:opensearch:$version:zip")
+  local plugin; plugin=$(ls "$ROOT"/plugin/target/multivector-*.zip 2>/dev/null | head -n 1 || true)
+  [ -n "$plugin" ] || { log "no plugin zip: build it first (mvn package)"; exit 1; }
+  local knn_zip=""
+  $knn && knn_zip=$(fetch_artifact "org.opensearch.plugin:opensearch-knn:$(pom_property opensearch.knn.version):zip")
+
+  stop_nodes quietly
+  ensure_user
+  node_base
+  local i home
+  for ((i = 0; i < nodes; i++)); do
+    home=$dir/node-$i
+    mkdir -p "$home"
+    unzip -q "$dist" -d "$home.tmp" && mv "$home.tmp"/opensearch-*/* "$home" && rm -rf "$home.tmp"
+    OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$plugin" >"$home/plugin-install.log" 2>&1 \
+      || { cat "$home/plugin-install.log" >&2; exit 1; }
+    if [ -n "$knn_zip" ]; then
+      OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$knn_zip" >>"$home/plugin-install.log" 2>&1 \
+        || { cat "$home/plugin-install.log" >&2; exit 1; }
+    fi
+    write_config "$i" "$home"
+    [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$home"
+    log "starting node-$i on http://127.0.0.1:$((port + i))"
+    as_node_user env OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \
+      OPENSEARCH_JAVA_OPTS="-Xms$heap -Xmx$heap" "$home/bin/opensearch" -d -p "$home/opensearch.pid" >"$home/startup.log" 2>&1 \
+      || { tail -n 40 "$home/startup.log" >&2; exit 1; }
+  done
+  wait_green
+}
+
+wait_green() {
+  local url="http://127.0.0.1:$port/_cluster/health?wait_for_status=green&wait_for_nodes=$nodes&timeout=5s"
+  for _ in $(seq 1 60); do
+    if curl -fsS "$url" 2>/dev/null | grep -q '"status":"green"'; then
+      log "cluster green: $nodes node(s), http://127.0.0.1:$port"
+      return 0
+    fi
+    for pidfile in "$dir"/node-*/opensearch.pid; do
+      if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+        log "a node died while starting:"; tail -n 40 "$dir"/node-*/logs/multivector-test.log "$dir"/node-*/startup.log >&2 || true; exit 1
+      fi
+    done
+    sleep 2
+  done
+  log "cluster did not turn green in 120s; last log lines:"
+  tail -n 40 "$dir"/node-*/logs/multivector-test.log >&2 || true
+  exit 1
+}
+
+stop_nodes() {
+  local pidfile pid stopped=0
+  for pidfile in "$dir"/node-*/opensearch.pid; do
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      stopped=$((stopped + 1))
+    fi
+    rm -f "$pidfile"
+  done
+  [ "${1:-}" = quietly ] || log "stopped $stopped node(s)"
+}
+
+status() {
+  curl -fsS "http://127.0.0.1:$port/_cluster/health?pretty" || { echo "no cluster on port $port"; exit 1; }
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop_nodes ;;
+  status) status ;;
+  *) sed -n '2,8p' "$0"; exit 2 ;;
+esac

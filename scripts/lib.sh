@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Shared helpers for the project's scripts: sourced, never run.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Prints the major version of the java binary given, or nothing.
+java_major() {
+  "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'
+}
+
+# JAVA_HOME when it is >= 21, else the newest JDK >= 21 under /usr/lib/jvm. Exports JAVA_HOME.
+find_jdk() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ] 2>/dev/null; then
+    export JAVA_HOME; return 0
+  fi
+  local best="" best_major=0 candidate major
+  for candidate in /usr/lib/jvm/* /opt/java/* /opt/jdk*; do
+    [ -x "$candidate/bin/javac" ] || continue
+    major=$(java_major "$candidate/bin/java")
+    if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+      best=$candidate; best_major=$major
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "error: no JDK >= 21 found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
+    return 1
+  fi
+  export JAVA_HOME=$best
+}
+
+# A version property from the root pom, so that versions live in one place.
+pom_property() {
+  sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$ROOT/pom.xml" | head -n 1
+}
+
+mvn_batch() {
+  mvn -B -q -f "$ROOT/pom.xml" "$@"
+}
