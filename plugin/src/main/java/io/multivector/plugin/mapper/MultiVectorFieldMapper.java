@@ -1,0 +1,247 @@
+package io.multivector.plugin.mapper;
+
+import io.multivector.codec.multivector.ElementType;
+import io.multivector.codec.multivector.MultiVectorField;
+import io.multivector.codec.multivector.TokenSimilarity;
+import io.multivector.plugin.codec.MultiVectorIndexSettings;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.Query;
+import org.opensearch.index.mapper.DerivedFieldGenerator;
+import org.opensearch.index.mapper.FieldValueFetcher;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.mapper.MapperParsingException;
+import org.opensearch.index.mapper.ParametrizedFieldMapper;
+import org.opensearch.index.mapper.ParseContext;
+import org.opensearch.index.mapper.TextSearchInfo;
+import org.opensearch.index.mapper.ValueFetcher;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.query.QueryShardException;
+import org.opensearch.search.lookup.SearchLookup;
+import org.opensearch.search.lookup.SourceLookup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code multi_vector}: one matrix of token vectors per document (late interaction: ColBERT, ColPali),
+ * stored by the codec's multi-vector format at the mapped precision and scored by MaxSim.
+ */
+public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
+
+    public static final String CONTENT_TYPE = "multi_vector";
+    public static final int MAX_DIMS = 4096;
+
+    private static MultiVectorFieldMapper toType(Object in) {
+        return (MultiVectorFieldMapper) in;
+    }
+
+    public static final class Builder extends ParametrizedFieldMapper.Builder {
+        private final Parameter<Integer> dims = Parameter.intParam("dims", false, m -> toType(m).fieldType().dims(), -1)
+            .alwaysSerialize();
+        private final Parameter<String> similarity = Parameter.restrictedStringParam("similarity", false,
+            m -> toType(m).fieldType().similarityName(), "dot_product", "cosine", "l2").alwaysSerialize();
+        private final Parameter<String> elementType = Parameter.restrictedStringParam("element_type", false,
+            m -> toType(m).fieldType().elementTypeName(), "float", "float16", "int8", "bit").alwaysSerialize();
+        private final Parameter<Integer> maxVectors = Parameter.intParam("max_vectors", false, m -> toType(m).fieldType().maxVectors(), 2048);
+        private final Parameter<String> model = Parameter.stringParam("model", true, m -> toType(m).fieldType().model(), null)
+            .acceptsNull();
+        private final Parameter<Map<String, String>> meta = Parameter.metaParam();
+        private final boolean codecEnabled;
+
+        public Builder(String name, boolean codecEnabled) {
+            super(name);
+            this.codecEnabled = codecEnabled;
+            dims.setValidator(d -> {
+                if (d < 1 || d > MAX_DIMS) {
+                    throw new MapperParsingException("[dims] must be between 1 and " + MAX_DIMS + " for field [" + name + "], got [" + d + "]");
+                }
+            });
+            maxVectors.setValidator(n -> {
+                if (n < 1 || n > 65536) {
+                    throw new MapperParsingException("[max_vectors] must be between 1 and 65536 for field [" + name + "], got [" + n + "]");
+                }
+            });
+        }
+
+        @Override
+        protected List<Parameter<?>> getParameters() {
+            return List.of(dims, similarity, elementType, maxVectors, model, meta);
+        }
+
+        @Override
+        public MultiVectorFieldMapper build(BuilderContext context) {
+            if (codecEnabled == false) {
+                throw new MapperParsingException(MultiVectorIndexSettings.codecRequiredMessage(CONTENT_TYPE, name));
+            }
+            MultiVectorFieldType type = new MultiVectorFieldType(buildFullName(context), dims.getValue(),
+                ElementType.valueOf(elementType.getValue().toUpperCase(Locale.ROOT)),
+                TokenSimilarity.valueOf(similarity.getValue().toUpperCase(Locale.ROOT)), maxVectors.getValue(), model.getValue(),
+                meta.getValue());
+            return new MultiVectorFieldMapper(name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
+        }
+    }
+
+    public static final TypeParser PARSER = new TypeParser(
+        (name, context) -> new Builder(name, MultiVectorIndexSettings.codecEnabled(context.getSettings())));
+
+    public static final class MultiVectorFieldType extends MappedFieldType implements VectorFieldType {
+        private final int dims;
+        private final ElementType elementType;
+        private final TokenSimilarity similarity;
+        private final int maxVectors;
+        private final String model;
+
+        MultiVectorFieldType(String name, int dims, ElementType elementType, TokenSimilarity similarity, int maxVectors, String model,
+                             Map<String, String> meta) {
+            super(name, false, false, true, TextSearchInfo.NONE, meta);
+            this.dims = dims;
+            this.elementType = elementType;
+            this.similarity = similarity;
+            this.maxVectors = maxVectors;
+            this.model = model;
+        }
+
+        @Override
+        public int dims() {
+            return dims;
+        }
+
+        public ElementType elementType() {
+            return elementType;
+        }
+
+        public TokenSimilarity similarity() {
+            return similarity;
+        }
+
+        String similarityName() {
+            return similarity.name().toLowerCase(Locale.ROOT);
+        }
+
+        String elementTypeName() {
+            return elementType.name().toLowerCase(Locale.ROOT);
+        }
+
+        public int maxVectors() {
+            return maxVectors;
+        }
+
+        @Override
+        public String model() {
+            return model;
+        }
+
+        @Override
+        public boolean isMultiVector() {
+            return true;
+        }
+
+        @Override
+        public String typeName() {
+            return CONTENT_TYPE;
+        }
+
+        @Override
+        public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
+            return new MatrixFetcher(name(), dims, elementType);
+        }
+
+        @Override
+        public Query termQuery(Object value, QueryShardContext context) {
+            throw new QueryShardException(context, "field [" + name() + "] of type [" + CONTENT_TYPE + "] is searched with the [vector] query");
+        }
+    }
+
+    /** Returns the stored matrix (exact for float, rounded for the quantized element types). */
+    private static final class MatrixFetcher implements ValueFetcher {
+        private final String field;
+        private final int dims;
+        private final ElementType elementType;
+        private BinaryDocValues values;
+
+        MatrixFetcher(String field, int dims, ElementType elementType) {
+            this.field = field;
+            this.dims = dims;
+            this.elementType = elementType;
+        }
+
+        @Override
+        public void setNextReader(LeafReaderContext context) {
+            try {
+                values = DocValues.getBinary(context.reader(), field);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public List<Object> fetchValues(SourceLookup lookup) throws IOException {
+            if (values == null || values.advanceExact(lookup.docId()) == false) {
+                return List.of();
+            }
+            return List.of(elementType.decode(values.binaryValue(), dims));
+        }
+    }
+
+    private MultiVectorFieldMapper(String simpleName, MultiVectorFieldType type, MultiFields multiFields, CopyTo copyTo, Builder builder) {
+        super(simpleName, type, multiFields, copyTo);
+    }
+
+    @Override
+    public MultiVectorFieldType fieldType() {
+        return (MultiVectorFieldType) super.fieldType();
+    }
+
+    @Override
+    protected void parseCreateField(ParseContext context) throws IOException {
+        if (context.parser().currentToken() == org.opensearch.core.xcontent.XContentParser.Token.VALUE_NULL) {
+            return;
+        }
+        MultiVectorFieldType type = fieldType();
+        if (context.doc().getByKey(type.name()) != null) {
+            throw new IllegalArgumentException("field [" + type.name() + "] takes one matrix of vectors per document");
+        }
+        float[][] matrix = VectorParsing.parseMatrix(context.parser(), type.dims, type.maxVectors);
+        context.doc().addWithKey(type.name(), new MultiVectorField(type.name(), matrix, type.dims, type.elementType, type.similarity));
+    }
+
+    /** Vectors can be left out of the stored _source ({@code index.derived_source.enabled}): they come back from the codec. */
+    @Override
+    protected void canDeriveSourceInternal() {}
+
+    @Override
+    protected DerivedFieldGenerator derivedFieldGenerator() {
+        FieldValueFetcher fromCodec = new FieldValueFetcher(simpleName()) {
+            @Override
+            public List<Object> fetch(LeafReader reader, int docId) throws IOException {
+            BinaryDocValues values = DocValues.getBinary(reader, fieldType().name());
+            if (values.advanceExact(docId) == false) {
+                return List.of();
+            }
+            return List.of(fieldType().elementType().decode(values.binaryValue(), fieldType().dims()));
+            }
+        };
+        return new DerivedFieldGenerator(mappedFieldType, fromCodec, fromCodec);
+    }
+
+    @Override
+    public boolean parsesArrayValue() {
+        return true;
+    }
+
+    @Override
+    public ParametrizedFieldMapper.Builder getMergeBuilder() {
+        return new Builder(simpleName(), true).init(this);
+    }
+
+    @Override
+    protected String contentType() {
+        return CONTENT_TYPE;
+    }
+}

@@ -1,0 +1,39 @@
+package io.multivector.plugin.query;
+
+import io.multivector.codec.multivector.MaxSimQuery;
+import io.multivector.codec.search.TopKQuery;
+import io.multivector.plugin.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
+import io.multivector.plugin.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
+import io.multivector.plugin.mapper.VectorFieldType;
+import io.multivector.plugin.mapper.VectorParsing;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+
+/** Turns a parsed {@code vector} query into the Lucene query for the field's kind. */
+final class VectorQueries {
+
+    static final int DEFAULT_K = 10;
+
+    private VectorQueries() {}
+
+    static Query build(VectorFieldType field, float[][] vectors, boolean single, Integer k, Integer numCandidates, Query filter) {
+        if (field instanceof MultiVectorFieldType multi) {
+            VectorParsing.checkMatrix(vectors, multi.dims(), -1);
+            MaxSimQuery maxSim = new MaxSimQuery(multi.name(), multi.dims(), multi.elementType(), multi.similarity(), vectors, filter);
+            return k == null ? maxSim : new TopKQuery(maxSim, k);
+        }
+        DenseVectorFieldType dense = (DenseVectorFieldType) field;
+        if (vectors.length != 1) {
+            throw new IllegalArgumentException("a dense_vector field takes one [query_vector], got [" + vectors.length + "] vectors");
+        }
+        float[] vector = VectorParsing.checkVector(vectors[0], dense.dims(), -1);
+        if (VectorParsing.isZero(vector) && dense.similarity().equals("cosine")) {
+            throw new IllegalArgumentException("a zero query vector has no direction: similarity [cosine] cannot score it");
+        }
+        int topK = k == null ? DEFAULT_K : k;
+        int breadth = Math.max(topK, numCandidates == null ? Math.max(100, topK) : numCandidates);
+        // Lucene's graph search keeps `breadth` candidates (ef); only the best k of them are hits.
+        Query knn = new KnnFloatVectorQuery(dense.name(), vector, breadth, filter);
+        return breadth == topK ? knn : new TopKQuery(knn, topK);
+    }
+}
