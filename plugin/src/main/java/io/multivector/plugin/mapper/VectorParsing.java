@@ -73,17 +73,33 @@ public final class VectorParsing {
         return true;
     }
 
-    /** An array of arrays of numbers, the parser on its START_ARRAY; dimensions are checked by the caller. */
+    /**
+     * An array of arrays of numbers, the parser on its START_ARRAY; dimensions are checked by the caller. A flat
+     * array of numbers is a one-vector matrix (that is how a one-row matrix comes back from derived _source).
+     */
     public static float[][] readMatrix(XContentParser parser) throws IOException {
         List<float[]> rows = new ArrayList<>();
         XContentParser.Token token;
         while ((token = parser.nextToken()) != XContentParser.Token.END_ARRAY) {
+            if (token == XContentParser.Token.VALUE_NUMBER && rows.isEmpty()) {
+                return new float[][] { readRest(parser) };
+            }
             if (token != XContentParser.Token.START_ARRAY) {
                 throw new IllegalArgumentException("vector [" + rows.size() + "] is not an array of numbers");
             }
             rows.add(readArray(parser));
         }
         return rows.toArray(new float[0][]);
+    }
+
+    /** The parser on the first number of an array. */
+    private static float[] readRest(XContentParser parser) throws IOException {
+        float first = parser.floatValue();
+        float[] rest = readArray(parser);
+        float[] vector = new float[rest.length + 1];
+        vector[0] = first;
+        System.arraycopy(rest, 0, vector, 1, rest.length);
+        return vector;
     }
 
     /** An array of numbers, the parser on its START_ARRAY. */
