@@ -130,20 +130,6 @@ public enum ElementType {
         return numBytes / bytesPerVector(dims);
     }
 
-    /** Decodes into reused rows (grown when too few); returns them, the first {@code vectorCount} filled. */
-    public float[][] decodeInto(BytesRef bytes, int dims, float[][] rows) {
-        int n = vectorCount(bytes.length, dims);
-        if (rows == null || rows.length < n) {
-            rows = new float[Math.max(n, rows == null ? 16 : rows.length * 2)][dims];
-        }
-        int stride = bytesPerVector(dims);
-        ByteBuffer in = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            decode(in.slice(i * stride, stride).order(ByteOrder.LITTLE_ENDIAN), rows[i]);
-        }
-        return rows;
-    }
-
     public float[][] decode(BytesRef bytes, int dims) {
         float[][] vectors = new float[vectorCount(bytes.length, dims)][dims];
         ByteBuffer in = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN);

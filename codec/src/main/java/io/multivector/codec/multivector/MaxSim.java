@@ -1,14 +1,20 @@
 package io.multivector.codec.multivector;
 
-import org.apache.lucene.util.VectorUtil;
+import org.apache.lucene.util.BytesRef;
 
-/** MaxSim(q, D) = Σᵢ maxⱼ sim(qᵢ, dⱼ), over a query prepared for the field's precision and similarity. */
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * MaxSim(q, D) = Σᵢ maxⱼ sim(qᵢ, dⱼ), over a query prepared once for the field's precision and similarity and
+ * documents read straight from their stored bytes into per-scorer buffers (no allocation per document).
+ */
 public final class MaxSim {
 
     private MaxSim() {}
 
-    /** Copies the query, normalized for cosine and reduced to signs (±1) for bit fields. */
-    public static float[][] prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
+    /** The query rows as the kernels see them: normalized for cosine, reduced to signs (±1) for bit fields. */
+    public static float[][] prepareVectors(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
         float[][] prepared = new float[query.length][];
         for (int i = 0; i < query.length; i++) {
             if (query[i].length != dims) {
@@ -26,18 +32,81 @@ public final class MaxSim {
         return prepared;
     }
 
-    /** Scores the first {@code n} rows of {@code doc}; rows are decoded vectors of the field's dims. */
-    public static float score(float[][] query, float[][] doc, int n, TokenSimilarity similarity, ElementType elementType) {
-        boolean l2 = similarity == TokenSimilarity.L2 && elementType != ElementType.BIT;
-        float sum = 0;
-        for (float[] q : query) {
-            float best = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                float sim = l2 ? -VectorUtil.squareDistance(q, doc[j]) : VectorUtil.dotProduct(q, doc[j]);
-                best = Math.max(best, sim);
+    public static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
+        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity);
+    }
+
+    /** Immutable and shared by all the scorers of a search; each scorer takes its own {@link DocScorer}. */
+    public static final class PreparedQuery {
+        final int nq;
+        final int dims;
+        final ElementType elementType;
+        final boolean l2;
+        final float[] flat;
+        final long[] bits;
+
+        PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity) {
+            this.nq = rows.length;
+            this.dims = dims;
+            this.elementType = elementType;
+            this.l2 = similarity == TokenSimilarity.L2;
+            this.flat = new float[nq * dims];
+            for (int i = 0; i < nq; i++) {
+                System.arraycopy(rows[i], 0, flat, i * dims, dims);
             }
-            sum += best;
+            this.bits = elementType == ElementType.BIT ? BitMaxSim.pack(rows, dims) : null;
         }
-        return sum;
+
+        public int size() {
+            return nq;
+        }
+
+        public DocScorer newDocScorer() {
+            return new DocScorer(this);
+        }
+    }
+
+    /** Scores one document at a time; not thread-safe, reuses its buffers. */
+    public static final class DocScorer {
+        private final PreparedQuery q;
+        private float[] floats = new float[0];
+        private long[] words;
+
+        DocScorer(PreparedQuery query) {
+            this.q = query;
+        }
+
+        /** MaxSim of the query against one document's stored matrix. */
+        public float maxSim(BytesRef stored) {
+            int dims = q.dims;
+            int stride = q.elementType.bytesPerVector(dims);
+            int n = stored.length / stride;
+            if (q.elementType == ElementType.BIT) {
+                words = BitMaxSim.unpack(stored.bytes, stored.offset, n, stride, words);
+                return BitMaxSim.maxSim(q.bits, q.nq, words, n, (stride + 7) / 8, dims);
+            }
+            if (floats.length < n * dims) {
+                floats = new float[Math.max(n * dims, floats.length * 2)];
+            }
+            ByteBuffer in = ByteBuffer.wrap(stored.bytes, stored.offset, stored.length).order(ByteOrder.LITTLE_ENDIAN);
+            switch (q.elementType) {
+                case FLOAT -> in.asFloatBuffer().get(floats, 0, n * dims);
+                case FLOAT16 -> {
+                    for (int i = 0; i < n * dims; i++) {
+                        floats[i] = Float.float16ToFloat(in.getShort());
+                    }
+                }
+                case INT8 -> {
+                    for (int j = 0, o = 0; j < n; j++) {
+                        float scale = in.getFloat();
+                        for (int c = 0; c < dims; c++) {
+                            floats[o++] = scale * in.get();
+                        }
+                    }
+                }
+                default -> throw new AssertionError(q.elementType);
+            }
+            return FloatMaxSim.maxSim(q.flat, q.nq, floats, n, dims, q.l2);
+        }
     }
 }

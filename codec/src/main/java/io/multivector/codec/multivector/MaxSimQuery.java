@@ -31,7 +31,7 @@ public final class MaxSimQuery extends Query {
     private final ElementType elementType;
     private final TokenSimilarity similarity;
     private final float[][] queryVectors;
-    private final float[][] prepared;
+    private final MaxSim.PreparedQuery prepared;
     private final Query filter;
 
     public MaxSimQuery(String field, int dims, ElementType elementType, TokenSimilarity similarity, float[][] queryVectors, Query filter) {
@@ -93,7 +93,7 @@ public final class MaxSimQuery extends Query {
                 }
                 float maxSim = ((MaxSimScorer) scorer).maxSim();
                 return Explanation.match(scorer.score(), "MaxSim score, maxSim >= 0 ? maxSim + 1 : 1 / (1 - maxSim), times boost " + boost,
-                    Explanation.match(maxSim, "maxSim of " + prepared.length + " query vectors over [" + field + "] ("
+                    Explanation.match(maxSim, "maxSim of " + prepared.size() + " query vectors over [" + field + "] ("
                         + elementType.name().toLowerCase(java.util.Locale.ROOT) + ", " + similarity.name().toLowerCase(java.util.Locale.ROOT) + ")"));
             }
 
@@ -108,7 +108,7 @@ public final class MaxSimQuery extends Query {
         private final BinaryDocValues values;
         private final DocIdSetIterator iterator;
         private final float boost;
-        private float[][] rows;
+        private final MaxSim.DocScorer docScorer = prepared.newDocScorer();
 
         MaxSimScorer(BinaryDocValues values, DocIdSetIterator iterator, float boost) {
             this.values = values;
@@ -117,9 +117,7 @@ public final class MaxSimQuery extends Query {
         }
 
         float maxSim() throws IOException {
-            var bytes = values.binaryValue();
-            rows = elementType.decodeInto(bytes, dims, rows);
-            return MaxSim.score(prepared, rows, elementType.vectorCount(bytes.length, dims), similarity, elementType);
+            return docScorer.maxSim(values.binaryValue());
         }
 
         @Override

@@ -98,7 +98,7 @@ public class TestMaxSimQuery extends LuceneTestCase {
     /** Naive MaxSim on what the field stores: the decoded (rounded) vectors, in double precision. */
     private static double bruteForce(float[][] query, float[][] doc, ElementType type, TokenSimilarity similarity, int dims) {
         float[][] stored = type.decode(new BytesRef(type.encode(normalizedIfCosine(doc, similarity), dims)), dims);
-        float[][] q = MaxSim.prepare(query, dims, type, similarity);
+        float[][] q = MaxSim.prepareVectors(query, dims, type, similarity);
         double sum = 0;
         for (float[] qi : q) {
             double best = Double.NEGATIVE_INFINITY;

@@ -1,0 +1,64 @@
+package io.multivector.codec.multivector;
+
+import org.apache.lucene.tests.util.LuceneTestCase;
+
+/** The vectorized kernels agree with the plain loops, for shapes that exercise blocks and tails. */
+public class TestMaxSimKernels extends LuceneTestCase {
+
+    public void testFloatKernelEqualsScalar() {
+        for (int iter = 0; iter < 300; iter++) {
+            int dims = 1 + random().nextInt(200), nq = 1 + random().nextInt(11), nd = 1 + random().nextInt(30);
+            float[] q = random(nq * dims), d = random(nd * dims);
+            for (boolean l2 : new boolean[] { false, true }) {
+                float expected = FloatMaxSim.maxSimScalar(q, nq, d, nd, dims, l2);
+                float actual = FloatMaxSim.maxSim(q, nq, d, nd, dims, l2);
+                assertEquals("dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2, expected, actual,
+                    1e-4f * Math.max(1, Math.abs(expected)) * dims);
+            }
+        }
+    }
+
+    public void testBitKernelIsDimsMinusTwiceHamming() {
+        for (int iter = 0; iter < 200; iter++) {
+            int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(6), nd = 1 + random().nextInt(10);
+            float[][] query = new float[nq][], doc = new float[nd][];
+            for (int i = 0; i < nq; i++) {
+                query[i] = signs(dims);
+            }
+            for (int j = 0; j < nd; j++) {
+                doc[j] = signs(dims);
+            }
+            float expected = 0;
+            for (float[] qi : query) {
+                float best = Float.NEGATIVE_INFINITY;
+                for (float[] dj : doc) {
+                    float dot = 0;
+                    for (int c = 0; c < dims; c++) {
+                        dot += qi[c] * dj[c];
+                    }
+                    best = Math.max(best, dot);
+                }
+                expected += best;
+            }
+            MaxSim.PreparedQuery prepared = MaxSim.prepare(query, dims, ElementType.BIT, TokenSimilarity.DOT_PRODUCT);
+            byte[] stored = ElementType.BIT.encode(doc, dims);
+            assertEquals(expected, prepared.newDocScorer().maxSim(new org.apache.lucene.util.BytesRef(stored)), 0f);
+        }
+    }
+
+    private static float[] random(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random().nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    private static float[] signs(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = random().nextBoolean() ? 1 : -1;
+        }
+        return v;
+    }
+}
