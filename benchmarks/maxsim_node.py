@@ -36,7 +36,8 @@ def clustered_matrices(rng, n_docs, tokens, dims, n_centers=64):
     for _ in range(n_docs):
         topic = rng.sample(centers, 3)
         n = max(1, int(rng.gauss(tokens, tokens / 4)))
-        docs.append([unit([c + rng.gauss(0, 0.35) for c in rng.choice(topic)]) for _ in range(n)])
+        noise = 0.6 / dims ** 0.5
+        docs.append([unit([c + rng.gauss(0, noise) for c in rng.choice(topic)]) for _ in range(n)])
     return docs, centers
 
 
@@ -97,7 +98,8 @@ def main():
     overlap = {t: [] for t in ELEMENT_TYPES}
     for _ in range(args.queries):
         topic = rng.choice(centers)
-        query = [unit([c + rng.gauss(0, 0.35) for c in topic]) for _ in range(args.query_vectors)]
+        noise = 0.6 / args.dims ** 0.5
+        query = [unit([c + rng.gauss(0, noise) for c in rng.choice(centers)]) if q % 2 else unit([c + rng.gauss(0, noise) for c in topic]) for q in range(args.query_vectors)]
         query = [[round(x, 6) for x in v] for v in query]
         ids = {}
         for t in ELEMENT_TYPES:

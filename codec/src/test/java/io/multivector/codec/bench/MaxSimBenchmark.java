@@ -1,0 +1,237 @@
+package io.multivector.codec.bench;
+
+import io.multivector.codec.MultiVectorCodec;
+import io.multivector.codec.multivector.ElementType;
+import io.multivector.codec.multivector.MaxSimQuery;
+import io.multivector.codec.multivector.MultiVectorField;
+import io.multivector.codec.multivector.TokenSimilarity;
+import io.multivector.codec.search.TopKQuery;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LateInteractionField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.DoubleValues;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LateInteractionFloatValuesSource;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * MaxSim scoring speed, one thread, every document of a real (mmap'ed, force-merged) index: Lucene 10.4's
+ * LateInteractionFloatValuesSource against the multi-vector format's MaxSimQuery at each precision, in one run
+ * on the same data. Run by benchmarks/maxsim-lucene.sh.
+ */
+public final class MaxSimBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        double peak = peakGflops();
+        System.out.printf(Locale.ROOT, "machine: %s, fp32 peak of one core ~%.0f GFLOP/s (%s)%n", cpuModel(), peak, peakBasis());
+        run(50_000, 18, 32, 8, peak);
+        run(4_000, 96, 128, 32, peak);
+    }
+
+    static void run(int numDocs, int tokens, int dims, int queryVectors, double peak) throws Exception {
+        Random random = new Random(42);
+        float[][] centers = new float[64][];
+        for (int i = 0; i < centers.length; i++) {
+            centers[i] = unit(gaussian(random, dims, 1));
+        }
+        Path path = Files.createTempDirectory("maxsim-bench");
+        ElementType[] types = ElementType.values();
+        long totalTokens = 0;
+        try (Directory dir = FSDirectory.open(path)) {
+            IndexWriterConfig config = new IndexWriterConfig()
+                .setCodec(new MultiVectorCodec(new Lucene104Codec(), f -> f.startsWith("t_"), f -> null))
+                .setRAMBufferSizeMB(256);
+            try (IndexWriter writer = new IndexWriter(dir, config)) {
+                for (int i = 0; i < numDocs; i++) {
+                    int n = Math.max(1, (int) Math.round(tokens + random.nextGaussian() * tokens / 4.0));
+                    totalTokens += n;
+                    float[][] matrix = new float[n][];
+                    for (int j = 0; j < n; j++) {
+                        matrix[j] = unit(plus(centers[random.nextInt(centers.length)], gaussian(random, dims, 0.6 / Math.sqrt(dims))));
+                    }
+                    Document doc = new Document();
+                    doc.add(new LateInteractionField("lucene", matrix));
+                    for (ElementType type : types) {
+                        doc.add(new MultiVectorField("t_" + type, matrix, dims, type, TokenSimilarity.DOT_PRODUCT));
+                    }
+                    writer.addDocument(doc);
+                }
+                writer.forceMerge(1);
+            }
+            try (DirectoryReader reader = DirectoryReader.open(dir)) {
+                IndexSearcher searcher = new IndexSearcher(reader);
+                double avgTokens = (double) totalTokens / numDocs;
+                double flopsPerDoc = 2.0 * queryVectors * avgTokens * dims;
+                System.out.printf(Locale.ROOT, "%n%d docs x %.1f tokens x %d dims, %d query vectors (%.0f FLOP per doc), all docs scored, median of 7%n",
+                    numDocs, avgTokens, dims, queryVectors, flopsPerDoc);
+                System.out.printf(Locale.ROOT, "%-42s %12s %9s %10s %12s %14s%n", "scorer", "docs/s", "GFLOP/s", "% of peak", "vs Lucene", "top10 = float");
+                float[][] query = new float[queryVectors][];
+                for (int i = 0; i < queryVectors; i++) {
+                    query[i] = unit(plus(centers[random.nextInt(centers.length)], gaussian(random, dims, 0.6 / Math.sqrt(dims))));
+                }
+                double lucene = docsPerSecond(() -> scoreLucene(searcher, query), numDocs);
+                print("Lucene LateInteractionFloatValuesSource", lucene, flopsPerDoc, peak, 1.0, "");
+                Set<Integer> floatTop = null;
+                double floatRate = 0;
+                for (ElementType type : types) {
+                    MaxSimQuery maxSim = new MaxSimQuery("t_" + type, dims, type, TokenSimilarity.DOT_PRODUCT, query, null);
+                    double rate = docsPerSecond(() -> scoreOurs(searcher, maxSim), numDocs);
+                    Set<Integer> top = new HashSet<>();
+                    for (ScoreDoc hit : searcher.search(new TopKQuery(maxSim, 10), 10).scoreDocs) {
+                        top.add(hit.doc);
+                    }
+                    if (type == ElementType.FLOAT) {
+                        floatTop = top;
+                        floatRate = rate;
+                    }
+                    Set<Integer> common = new HashSet<>(top);
+                    common.retainAll(floatTop);
+                    String label = String.format(Locale.ROOT, "multivector MaxSimQuery %-7s %4d B/vector", type.name().toLowerCase(Locale.ROOT),
+                        type.bytesPerVector(dims));
+                    print(label, rate, flopsPerDoc, peak, rate / lucene,
+                        String.format(Locale.ROOT, "%.1f  (%.2fx float)", common.size() / 10.0, rate / floatRate));
+                }
+                System.out.printf(Locale.ROOT, "%-42s %12s   Lucene stores %d B/vector (float32)%n", "", "", 4 * dims);
+            }
+        } finally {
+            try (var files = Files.list(path)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(path);
+        }
+    }
+
+    interface Pass {
+        double run() throws Exception;
+    }
+
+    static double docsPerSecond(Pass pass, int numDocs) throws Exception {
+        double sink = 0;
+        for (int i = 0; i < 3; i++) {
+            sink += pass.run(); // warm-up: JIT and page cache
+        }
+        List<Double> rates = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long start = System.nanoTime();
+            sink += pass.run();
+            rates.add(numDocs / ((System.nanoTime() - start) / 1e9));
+        }
+        if (sink == 42.4242) {
+            System.out.println(sink);
+        }
+        rates.sort(null);
+        return rates.get(rates.size() / 2);
+    }
+
+    static double scoreLucene(IndexSearcher searcher, float[][] query) throws Exception {
+        var source = new LateInteractionFloatValuesSource("lucene", query, VectorSimilarityFunction.DOT_PRODUCT);
+        double sum = 0;
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            DoubleValues values = source.getValues(leaf, null);
+            for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                if (values.advanceExact(doc)) {
+                    sum += values.doubleValue();
+                }
+            }
+        }
+        return sum;
+    }
+
+    static double scoreOurs(IndexSearcher searcher, MaxSimQuery query) throws Exception {
+        Weight weight = searcher.createWeight(query, ScoreMode.COMPLETE, 1f);
+        double sum = 0;
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            Scorer scorer = weight.scorer(leaf);
+            DocIdSetIterator it = scorer.iterator();
+            while (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
+                sum += scorer.score();
+            }
+        }
+        return sum;
+    }
+
+    static void print(String label, double rate, double flopsPerDoc, double peak, double vsLucene, String extra) {
+        double gflops = rate * flopsPerDoc / 1e9;
+        System.out.printf(Locale.ROOT, "%-42s %12.0f %9.1f %9.1f%% %11.2fx %14s%n", label, rate, gflops, 100 * gflops / peak, vsLucene, extra);
+    }
+
+    static double peakGflops() throws Exception {
+        String flags = Files.readString(Path.of("/proc/cpuinfo"));
+        int lanes = flags.contains("avx512f") ? 16 : flags.contains("avx2") ? 8 : 4;
+        return ghz() * lanes * 2 /* FMA = 2 FLOP */ * 2 /* FMA units */;
+    }
+
+    static String peakBasis() throws Exception {
+        String flags = Files.readString(Path.of("/proc/cpuinfo"));
+        return String.format(Locale.ROOT, "%.2f GHz x %d fp32 lanes x 2 FMA units x 2 FLOP", ghz(), flags.contains("avx512f") ? 16 : 8);
+    }
+
+    static double ghz() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("cpu MHz")) {
+                return Double.parseDouble(line.split(":")[1].trim()) / 1000;
+            }
+        }
+        return 3.0;
+    }
+
+    static String cpuModel() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+            if (line.startsWith("model name")) {
+                return line.split(":")[1].trim();
+            }
+        }
+        return "unknown";
+    }
+
+    static float[] gaussian(Random random, int dims, double sigma) {
+        float[] v = new float[dims];
+        for (int i = 0; i < dims; i++) {
+            v[i] = (float) (random.nextGaussian() * sigma);
+        }
+        return v;
+    }
+
+    static float[] plus(float[] a, float[] b) {
+        float[] v = Arrays.copyOf(a, a.length);
+        for (int i = 0; i < v.length; i++) {
+            v[i] += b[i];
+        }
+        return v;
+    }
+
+    static float[] unit(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        float inv = (float) (1 / Math.sqrt(sum));
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+}
