@@ -1,0 +1,154 @@
+package io.multivector.analysis.encoder;
+
+import io.multivector.analysis.tokenizer.WordPieceTokenizer;
+import io.multivector.analysis.tokenizer.WordPieceTokenizer.Encoding;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Text encoders over a {@link BertSession}: {@code text_dense} pools the token states (masked mean, or CLS) into one
+ * vector; {@code text_tokens} keeps one vector per token, ColBERT style: documents drop [CLS], [SEP] and
+ * punctuation, queries are padded with [MASK] to a fixed length (query augmentation). Vectors are L2-normalized
+ * when asked.
+ */
+public final class BertEncoder implements Encoder {
+
+    public enum Pooling { MEAN, CLS }
+
+    private final String id;
+    private final ModelKind kind;
+    private final BertSession session;
+    private final int dims;
+    private final int maxTokens;
+    private final int queryLength;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final EncoderStats stats = new EncoderStats();
+
+    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, int queryLength, Pooling pooling,
+                       boolean normalize) {
+        this.id = id;
+        this.kind = kind;
+        this.session = session;
+        this.dims = dims;
+        this.maxTokens = maxTokens;
+        this.queryLength = queryLength;
+        this.pooling = pooling;
+        this.normalize = normalize;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public ModelKind kind() {
+        return kind;
+    }
+
+    @Override
+    public int dims() {
+        return dims;
+    }
+
+    @Override
+    public EncoderStats stats() {
+        return stats;
+    }
+
+    public long modelBytes() {
+        return session.modelBytes;
+    }
+
+    @Override
+    public List<float[][]> encode(List<String> texts, boolean asQuery) {
+        long start = System.nanoTime();
+        WordPieceTokenizer tokenizer = session.tokenizer();
+        List<Encoding> encodings = new ArrayList<>(texts.size());
+        List<long[]> ids = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            Encoding encoding = tokenizer.encode(text, maxTokens);
+            if (kind == ModelKind.TEXT_TOKENS && asQuery && encoding.length() < queryLength) {
+                long[] padded = Arrays.copyOf(encoding.ids(), queryLength);
+                Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId);
+                encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), queryLength));
+            }
+            encodings.add(encoding);
+            ids.add(encoding.ids());
+        }
+        float[][][] states = new float[texts.size()][][];
+        // One run per sequence length: no padding, so a text's vectors never depend on the batch it came in
+        // (quantized models scale activations per tensor, and padding would change the scale).
+        Map<Integer, List<Integer>> byLength = new TreeMap<>();
+        for (int b = 0; b < ids.size(); b++) {
+            byLength.computeIfAbsent(ids.get(b).length, n -> new ArrayList<>()).add(b);
+        }
+        for (List<Integer> group : byLength.values()) {
+            float[][][] groupStates = session.run(group.stream().map(ids::get).toList());
+            for (int g = 0; g < group.size(); g++) {
+                states[group.get(g)] = groupStates[g];
+            }
+        }
+        List<float[][]> out = new ArrayList<>(texts.size());
+        for (int b = 0; b < texts.size(); b++) {
+            Encoding encoding = encodings.get(b);
+            out.add(kind == ModelKind.TEXT_DENSE ? new float[][] { pool(states[b], encoding.length()) }
+                : tokens(states[b], encoding, asQuery, tokenizer));
+        }
+        stats.record(texts.size(), System.nanoTime() - start);
+        return out;
+    }
+
+    private float[] pool(float[][] states, int length) {
+        float[] v = new float[dims];
+        if (pooling == Pooling.CLS) {
+            System.arraycopy(states[0], 0, v, 0, dims);
+        } else {
+            for (int t = 0; t < length; t++) {
+                for (int d = 0; d < dims; d++) {
+                    v[d] += states[t][d];
+                }
+            }
+            for (int d = 0; d < dims; d++) {
+                v[d] /= length;
+            }
+        }
+        return normalize ? l2Normalize(v) : v;
+    }
+
+    private float[][] tokens(float[][] states, Encoding encoding, boolean asQuery, WordPieceTokenizer tokenizer) {
+        List<float[]> kept = new ArrayList<>();
+        for (int t = 0; t < encoding.length(); t++) {
+            long tokenId = encoding.ids()[t];
+            boolean special = tokenId == tokenizer.clsId || tokenId == tokenizer.sepId;
+            if (asQuery == false && (special || encoding.punctuation()[t])) {
+                continue;
+            }
+            float[] v = Arrays.copyOf(states[t], dims);
+            kept.add(normalize ? l2Normalize(v) : v);
+        }
+        if (kept.isEmpty()) { // only punctuation: keep [CLS], so every document has a vector
+            kept.add(normalize ? l2Normalize(Arrays.copyOf(states[0], dims)) : Arrays.copyOf(states[0], dims));
+        }
+        return kept.toArray(new float[0][]);
+    }
+
+    static float[] l2Normalize(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += x * x;
+        }
+        if (sum > 0) {
+            float inv = (float) (1 / Math.sqrt(sum));
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= inv;
+            }
+        }
+        return v;
+    }
+}
