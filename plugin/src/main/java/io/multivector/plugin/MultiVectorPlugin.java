@@ -1,6 +1,29 @@
 package io.multivector.plugin;
 
+import io.multivector.analysis.ModelRegistry;
+import io.multivector.plugin.ingest.LazyProcessorFactory;
+import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
+import io.multivector.plugin.query.FieldModels;
 import io.multivector.rest.PluginInventory;
+import io.multivector.rest.RestEncodeAction;
+import io.multivector.rest.RestModelsAction;
+import io.multivector.rest.RestStatsAction;
+import io.multivector.rest.inference.InferenceService;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.IngestPlugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.FixedExecutorBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
 import io.multivector.rest.RestPluginInfoAction;
 import org.opensearch.Version;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
@@ -29,6 +52,7 @@ import org.opensearch.rest.RestHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,13 +60,55 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 /** Entry point of the multivector plugin: everything it adds to a node is registered here. */
-public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlugin, SearchPlugin, EnginePlugin {
+public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin {
 
     public static final String VERSION = readVersion();
 
+    /** onnxruntime threads per inference, and inferences at once: bounded, so encoding never starves search. */
+    static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting("plugins.multivector.inference.threads",
+        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)), 1, 64, Setting.Property.NodeScope);
+
+    private final SetOnce<InferenceService> inference = new SetOnce<>();
+    private final SetOnce<FieldModels> fieldModels = new SetOnce<>();
+
+    @Override
+    public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
+                                               ResourceWatcherService resourceWatcherService, ScriptService scriptService,
+                                               NamedXContentRegistry xContentRegistry, Environment environment,
+                                               NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
+                                               IndexNameExpressionResolver resolver, Supplier<RepositoriesService> repositories) {
+        inference.set(new InferenceService(new ModelRegistry(INFERENCE_THREADS.get(environment.settings())), threadPool));
+        fieldModels.set(new FieldModels(clusterService));
+        VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
+        return List.of(inference.get());
+    }
+
+    @Override
+    public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+        return List.of(new FixedExecutorBuilder(settings, InferenceService.THREAD_POOL, INFERENCE_THREADS.get(settings), 1000,
+            "thread_pool." + InferenceService.THREAD_POOL));
+    }
+
+    @Override
+    public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+        return Map.of(MultiVectorEmbedProcessor.TYPE, new LazyProcessorFactory(() -> new MultiVectorEmbedProcessor.Factory(inference.get(),
+            fieldModels.get(), parameters.client)));
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (inference.get() != null) {
+            try {
+                inference.get().close();
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+        }
+    }
+
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MultiVectorIndexSettings.ENABLED);
+        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS);
     }
 
     @Override
@@ -70,7 +136,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestPluginInfoAction(this::inventory));
+        return List.of(new RestPluginInfoAction(this::inventory), new RestEncodeAction(inference.get()),
+            new RestStatsAction(inference.get()), new RestModelsAction(inference.get()));
     }
 
     /** Built from the same methods that register things with OpenSearch, so it is always honest. */
@@ -78,10 +145,10 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         return PluginInventory.of(VERSION, Version.CURRENT.toString(), org.apache.lucene.util.Version.LATEST.toString(), Map.of(
             "field_types", List.copyOf(getMappers().keySet()),
             "queries", getQueries().stream().map(spec -> spec.getName().getPreferredName()).toList(),
-            "ingest_processors", List.of(),
+            "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
             "search_pipeline_processors", List.of(),
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME),
-            "models", List.of()
+            "models", ModelRegistry.BUILT_INS.stream().sorted().toList()
         ));
     }
 

@@ -1,6 +1,11 @@
 package io.multivector.plugin.query;
 
+import io.multivector.analysis.encoder.Encoder;
+import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.mapper.VectorFieldType;
+import io.multivector.rest.inference.InferenceService;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.core.action.ActionListener;
 import io.multivector.plugin.mapper.VectorParsing;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.ParseField;
@@ -19,6 +24,7 @@ import org.opensearch.index.query.QueryShardException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * {@code vector}: one query for every vector field of the plugin. On a {@code multi_vector} field it scores by
@@ -36,6 +42,17 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     static final ParseField K = new ParseField("k");
     static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
     static final ParseField FILTER = new ParseField("filter");
+    static final ParseField QUERY_TEXT = new ParseField("query_text");
+    static final ParseField MODEL = new ParseField("model");
+
+    /** Set once by the plugin: query texts are encoded by the node's models, found through the field's mapping. */
+    private static volatile InferenceService inference;
+    private static volatile FieldModels fieldModels;
+
+    public static void initialize(InferenceService inferenceService, FieldModels models) {
+        inference = inferenceService;
+        fieldModels = models;
+    }
 
     private final String field;
     private final float[][] queryVectors;
@@ -43,17 +60,29 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     private final Integer k;
     private final Integer numCandidates;
     private final QueryBuilder filter;
+    private final String queryText;
+    private final String model;
+    /** The encoding of {@code queryText}, filled by the rewrite's async action on the coordinating node. */
+    private final Supplier<float[][]> pendingVectors;
 
     public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, Integer k, Integer numCandidates,
                               QueryBuilder filter) {
+        this(field, queryVectors, singleVector, null, null, k, numCandidates, filter, null);
+    }
+
+    public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, String queryText, String model, Integer k,
+                              Integer numCandidates, QueryBuilder filter, Supplier<float[][]> pendingVectors) {
         this.field = Objects.requireNonNull(field, "[vector] requires [field]");
         this.queryVectors = queryVectors;
         this.singleVector = singleVector;
+        this.queryText = queryText;
+        this.model = model;
         this.k = k;
         this.numCandidates = numCandidates;
         this.filter = filter;
-        if (queryVectors == null || queryVectors.length == 0) {
-            throw new IllegalArgumentException("[vector] requires [query_vector] or [query_vectors]");
+        this.pendingVectors = pendingVectors;
+        if ((queryVectors == null || queryVectors.length == 0) == (queryText == null)) {
+            throw new IllegalArgumentException("[vector] requires one of [query_vector], [query_vectors] or [query_text]");
         }
         if (k != null && (k < 1 || k > 10_000)) {
             throw new IllegalArgumentException("[vector] [k] must be between 1 and 10000, got [" + k + "]");
@@ -66,10 +95,14 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     public VectorQueryBuilder(StreamInput in) throws IOException {
         super(in);
         field = in.readString();
-        queryVectors = new float[in.readVInt()][];
-        for (int i = 0; i < queryVectors.length; i++) {
+        int rows = in.readVInt();
+        queryVectors = rows == 0 ? null : new float[rows][];
+        for (int i = 0; i < rows; i++) {
             queryVectors[i] = in.readFloatArray();
         }
+        queryText = in.readOptionalString();
+        model = in.readOptionalString();
+        pendingVectors = null;
         singleVector = in.readBoolean();
         k = in.readOptionalVInt();
         numCandidates = in.readOptionalVInt();
@@ -79,10 +112,12 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         out.writeString(field);
-        out.writeVInt(queryVectors.length);
-        for (float[] vector : queryVectors) {
+        out.writeVInt(queryVectors == null ? 0 : queryVectors.length);
+        for (float[] vector : queryVectors == null ? new float[0][] : queryVectors) {
             out.writeFloatArray(vector);
         }
+        out.writeOptionalString(queryText);
+        out.writeOptionalString(model);
         out.writeBoolean(singleVector);
         out.writeOptionalVInt(k);
         out.writeOptionalVInt(numCandidates);
@@ -98,7 +133,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     }
 
     public static VectorQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null, queryName = null, current = null;
+        String field = null, queryName = null, current = null, queryText = null, model = null;
         float[][] vectors = null;
         boolean single = false;
         Integer k = null, numCandidates = null;
@@ -115,6 +150,10 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 vectors = VectorParsing.readMatrix(parser);
             } else if (FILTER.match(current, parser.getDeprecationHandler()) && token == XContentParser.Token.START_OBJECT) {
                 filter = parseInnerQueryBuilder(parser);
+            } else if (token.isValue() && QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
+                queryText = parser.text();
+            } else if (token.isValue() && MODEL.match(current, parser.getDeprecationHandler())) {
+                model = parser.text();
             } else if (token.isValue() && FIELD.match(current, parser.getDeprecationHandler())) {
                 field = parser.text();
             } else if (token.isValue() && K.match(current, parser.getDeprecationHandler())) {
@@ -133,7 +172,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires [field]");
         }
         try {
-            return new VectorQueryBuilder(field, vectors, single, k, numCandidates, filter).queryName(queryName).boost(boost);
+            return new VectorQueryBuilder(field, vectors, single, queryText, model, k, numCandidates, filter, null).queryName(queryName)
+                .boost(boost);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -143,10 +183,15 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
         builder.field(FIELD.getPreferredName(), field);
-        if (singleVector) {
+        if (queryVectors == null) {
+            builder.field(QUERY_TEXT.getPreferredName(), queryText);
+        } else if (singleVector) {
             builder.field(QUERY_VECTOR.getPreferredName(), queryVectors[0]);
         } else {
             builder.field(QUERY_VECTORS.getPreferredName(), queryVectors);
+        }
+        if (model != null) {
+            builder.field(MODEL.getPreferredName(), model);
         }
         if (k != null) {
             builder.field(K.getPreferredName(), k);
@@ -163,18 +208,61 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
 
     @Override
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
+        if (queryVectors == null) {
+            return rewriteText(context);
+        }
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
-                return new VectorQueryBuilder(field, queryVectors, singleVector, k, numCandidates, rewrittenFilter).queryName(queryName)
-                    .boost(boost);
+                return new VectorQueryBuilder(field, queryVectors, singleVector, queryText, model, k, numCandidates, rewrittenFilter, null)
+                    .queryName(queryName).boost(boost);
             }
         }
         return this;
     }
 
+    /** Encodes {@code query_text} with the model, asynchronously, then becomes a query over the vectors. */
+    private QueryBuilder rewriteText(QueryRewriteContext context) {
+        if (pendingVectors != null) {
+            float[][] vectors = pendingVectors.get();
+            if (vectors == null) {
+                return this;
+            }
+            return new VectorQueryBuilder(field, vectors, denseKind(vectors), null, model, k, numCandidates, filter, null).queryName(queryName)
+                .boost(boost);
+        }
+        if (inference == null) {
+            throw new IllegalStateException("[" + NAME + "] query_text needs the multivector plugin's inference service");
+        }
+        FieldModels.Mapped mapped = fieldModels.resolve(field);
+        String modelId = model != null ? model : mapped.model();
+        if (modelId == null) {
+            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] has no [model] in its mapping; name the [model] in the query");
+        }
+        Encoder encoder = inference.encoder(modelId);
+        boolean multiField = MultiVectorFieldMapper.CONTENT_TYPE.equals(mapped.type());
+        if (encoder.kind().isMultiVector() != multiField) {
+            throw new IllegalArgumentException("[" + NAME + "] model [" + modelId + "] is [" + encoder.kind().jsonName() + "], which does not fit field ["
+                + field + "] of type [" + mapped.type() + "]");
+        }
+        SetOnce<float[][]> encoded = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> inference.encodeQuery(modelId, queryText, ActionListener.wrap(vectors -> {
+            encoded.set(vectors);
+            listener.onResponse(null);
+        }, listener::onFailure)));
+        return new VectorQueryBuilder(field, null, false, queryText, modelId, k, numCandidates, filter, encoded::get).queryName(queryName)
+            .boost(boost);
+    }
+
+    private static boolean denseKind(float[][] vectors) {
+        return vectors.length == 1;
+    }
+
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
+        if (queryVectors == null) {
+            throw new IllegalStateException("[" + NAME + "] query_text was not encoded: the query must be rewritten on the coordinating node first");
+        }
         MappedFieldType mapped = context.fieldMapper(field);
         if (mapped instanceof VectorFieldType == false) {
             throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is "
@@ -191,12 +279,13 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     @Override
     protected boolean doEquals(VectorQueryBuilder other) {
         return field.equals(other.field) && Arrays.deepEquals(queryVectors, other.queryVectors) && singleVector == other.singleVector
+            && Objects.equals(queryText, other.queryText) && Objects.equals(model, other.model) && pendingVectors == other.pendingVectors
             && Objects.equals(k, other.k) && Objects.equals(numCandidates, other.numCandidates) && Objects.equals(filter, other.filter);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, k, numCandidates, filter);
+        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, model, k, numCandidates, filter);
     }
 
     @Override

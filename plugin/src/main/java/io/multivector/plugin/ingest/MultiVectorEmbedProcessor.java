@@ -1,0 +1,252 @@
+package io.multivector.plugin.ingest;
+
+import io.multivector.analysis.encoder.Encoder;
+import io.multivector.plugin.mapper.MultiVectorFieldMapper;
+import io.multivector.plugin.query.FieldModels;
+import io.multivector.rest.inference.InferenceService;
+import org.opensearch.action.get.MultiGetItemResponse;
+import org.opensearch.action.get.MultiGetRequest;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.ingest.AbstractProcessor;
+import org.opensearch.ingest.ConfigurationUtils;
+import org.opensearch.ingest.IngestDocument;
+import org.opensearch.ingest.IngestDocumentWrapper;
+import org.opensearch.ingest.Processor;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * {@code multivector_embed}: one source field → several model vectors, e.g.
+ * {@code {"field_map": {"description": {"desc_minilm": "minilm", "desc_tokens": "minilm-tokens"}}, "skip_existing": true}}.
+ * A bulk request is encoded in batches, one per model. Each model must fit its target field (dense model →
+ * dense_vector, token model → multi_vector, equal dims): a document that breaks this, or whose text cannot be
+ * encoded, fails alone with a clear error; the others are indexed.
+ */
+public final class MultiVectorEmbedProcessor extends AbstractProcessor {
+
+    public static final String TYPE = "multivector_embed";
+    static final int MAX_CHARS = 100_000;
+
+    private final Map<String, Map<String, String>> fieldMap;
+    private final boolean skipExisting;
+    private final InferenceService inference;
+    private final FieldModels fieldModels;
+    private final Client client;
+
+    MultiVectorEmbedProcessor(String tag, String description, Map<String, Map<String, String>> fieldMap, boolean skipExisting,
+                              InferenceService inference, FieldModels fieldModels, Client client) {
+        super(tag, description);
+        this.fieldMap = fieldMap;
+        this.skipExisting = skipExisting;
+        this.inference = inference;
+        this.fieldModels = fieldModels;
+        this.client = client;
+    }
+
+    @Override
+    public String getType() {
+        return TYPE;
+    }
+
+    @Override
+    public IngestDocument execute(IngestDocument document) {
+        throw new UnsupportedOperationException("runs asynchronously");
+    }
+
+    @Override
+    public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
+        batchExecute(List.of(new IngestDocumentWrapper(0, 0, document, null)),
+            results -> handler.accept(results.get(0).getException() == null ? results.get(0).getIngestDocument() : null,
+                results.get(0).getException()));
+    }
+
+    @Override
+    public void batchExecute(List<IngestDocumentWrapper> documents, Consumer<List<IngestDocumentWrapper>> handler) {
+        List<IngestDocumentWrapper> results = new ArrayList<>(documents);
+        if (skipExisting == false) {
+            encode(results, new HashMap<>(), handler);
+            return;
+        }
+        MultiGetRequest request = new MultiGetRequest();
+        List<Integer> requested = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            IngestDocument doc = documents.get(i).getIngestDocument();
+            String id = doc.getFieldValue(IngestDocument.Metadata.ID.getFieldName(), String.class, true);
+            if (id != null) { // a document without an id is new: nothing to reuse
+                request.add(doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class), id);
+                requested.add(i);
+            }
+        }
+        if (requested.isEmpty()) {
+            encode(results, new HashMap<>(), handler);
+            return;
+        }
+        client.multiGet(request, ActionListener.wrap(response -> {
+            Map<Integer, Map<String, Object>> previous = new HashMap<>();
+            MultiGetItemResponse[] items = response.getResponses();
+            for (int i = 0; i < items.length; i++) {
+                if (items[i].isFailed() == false && items[i].getResponse().isExists()) {
+                    previous.put(requested.get(i), items[i].getResponse().getSourceAsMap());
+                }
+            }
+            encode(results, previous, handler);
+        }, e -> encode(results, new HashMap<>(), handler)));
+    }
+
+    /** One batch per model over every document of the request, then the vectors go in place. */
+    private void encode(List<IngestDocumentWrapper> results, Map<Integer, Map<String, Object>> previous,
+                        Consumer<List<IngestDocumentWrapper>> handler) {
+        Map<String, List<Target>> byModel = new LinkedHashMap<>();
+        for (int i = 0; i < results.size(); i++) {
+            IngestDocumentWrapper wrapper = results.get(i);
+            if (wrapper.getException() != null) {
+                continue;
+            }
+            try {
+                plan(i, wrapper.getIngestDocument(), previous.get(i), byModel);
+            } catch (Exception e) {
+                results.set(i, new IngestDocumentWrapper(wrapper.getSlot(), wrapper.getChildSlot(), wrapper.getIngestDocument(), e));
+            }
+        }
+        if (byModel.isEmpty()) {
+            handler.accept(results);
+            return;
+        }
+        AtomicInteger pending = new AtomicInteger(byModel.size());
+        byModel.forEach((model, targets) -> inference.encode(model, targets.stream().map(Target::text).toList(), false,
+            ActionListener.wrap(vectors -> {
+                synchronized (results) {
+                    for (int t = 0; t < targets.size(); t++) {
+                        Target target = targets.get(t);
+                        IngestDocumentWrapper wrapper = results.get(target.doc());
+                        if (wrapper.getException() == null) {
+                            float[][] matrix = vectors.get(t);
+                            wrapper.getIngestDocument().setFieldValue(target.field(), target.multiVector() ? toLists(matrix) : toList(matrix[0]));
+                        }
+                    }
+                }
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(results);
+                }
+            }, e -> {
+                synchronized (results) {
+                    for (Target target : targets) {
+                        IngestDocumentWrapper w = results.get(target.doc());
+                        results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), e));
+                    }
+                }
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(results);
+                }
+            })));
+    }
+
+    private record Target(int doc, String field, String text, boolean multiVector) {}
+
+    private void plan(int docIndex, IngestDocument doc, Map<String, Object> previousSource, Map<String, List<Target>> byModel) {
+        String index = doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class);
+        for (Map.Entry<String, Map<String, String>> source : fieldMap.entrySet()) {
+            if (doc.hasField(source.getKey()) == false) {
+                continue; // no source text: the document is indexed without these vectors
+            }
+            Object value = doc.getFieldValue(source.getKey(), Object.class);
+            if (!(value instanceof String text)) {
+                throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] must be a string, got ["
+                    + (value == null ? "null" : value.getClass().getSimpleName()) + "]");
+            }
+            if (text.length() > MAX_CHARS) {
+                throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] has " + text.length()
+                    + " characters, more than the " + MAX_CHARS + " the processor encodes");
+            }
+            boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), text);
+            for (Map.Entry<String, String> target : source.getValue().entrySet()) {
+                boolean multiVector = checkFits(index, target.getKey(), target.getValue());
+                if (unchanged && previousSource.get(target.getKey()) != null) {
+                    doc.setFieldValue(target.getKey(), previousSource.get(target.getKey())); // skip_existing: same text, same vectors
+                    continue;
+                }
+                byModel.computeIfAbsent(target.getValue(), m -> new ArrayList<>()).add(new Target(docIndex, target.getKey(), text, multiVector));
+            }
+        }
+    }
+
+    /** The model must fit the target field of the document's index; returns whether the field is multi_vector. */
+    private boolean checkFits(String index, String field, String model) {
+        Encoder encoder = inference.encoder(model);
+        FieldModels.Mapped mapped = fieldModels.resolve(index, field);
+        if (mapped == null) {
+            throw new IllegalArgumentException("[" + TYPE + "] target field [" + field + "] is not a multi_vector or dense_vector field of index ["
+                + index + "]; map it before indexing");
+        }
+        boolean multiVector = MultiVectorFieldMapper.CONTENT_TYPE.equals(mapped.type());
+        if (encoder.kind().isMultiVector() != multiVector || encoder.dims() != mapped.dims()) {
+            throw new IllegalArgumentException("[" + TYPE + "] model [" + model + "] (" + encoder.kind().jsonName() + ", " + encoder.dims()
+                + " dims) does not fit field [" + field + "] (" + mapped.type() + ", " + mapped.dims() + " dims)");
+        }
+        return multiVector;
+    }
+
+    private static List<Float> toList(float[] vector) {
+        List<Float> list = new ArrayList<>(vector.length);
+        for (float x : vector) {
+            list.add(x);
+        }
+        return list;
+    }
+
+    private static List<List<Float>> toLists(float[][] matrix) {
+        List<List<Float>> rows = new ArrayList<>(matrix.length);
+        for (float[] row : matrix) {
+            rows.add(toList(row));
+        }
+        return rows;
+    }
+
+    public static final class Factory implements Processor.Factory {
+        private final InferenceService inference;
+        private final FieldModels fieldModels;
+        private final Client client;
+
+        public Factory(InferenceService inference, FieldModels fieldModels, Client client) {
+            this.inference = inference;
+            this.fieldModels = fieldModels;
+            this.client = client;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public MultiVectorEmbedProcessor create(Map<String, Processor.Factory> factories, String tag, String description,
+                                                Map<String, Object> config) {
+            Map<String, Object> rawMap = ConfigurationUtils.readMap(TYPE, tag, config, "field_map");
+            boolean skipExisting = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "skip_existing", false);
+            Map<String, Map<String, String>> fieldMap = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> source : rawMap.entrySet()) {
+                if (!(source.getValue() instanceof Map<?, ?> targets) || targets.isEmpty()) {
+                    throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field_map",
+                        "[" + source.getKey() + "] must map target fields to model ids");
+                }
+                Map<String, String> checked = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> target : targets.entrySet()) {
+                    String model = String.valueOf(target.getValue());
+                    try {
+                        inference.encoder(model);
+                    } catch (IllegalArgumentException e) {
+                        throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field_map", e.getMessage());
+                    }
+                    checked.put(String.valueOf(target.getKey()), model);
+                }
+                fieldMap.put(source.getKey(), checked);
+            }
+            return new MultiVectorEmbedProcessor(tag, description, fieldMap, skipExisting, inference, fieldModels, client);
+        }
+    }
+}

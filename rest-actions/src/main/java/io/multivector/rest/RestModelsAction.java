@@ -1,0 +1,60 @@
+package io.multivector.rest;
+
+import io.multivector.analysis.ModelRegistry.ModelInfo;
+import io.multivector.rest.inference.InferenceService;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.transport.client.node.NodeClient;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.opensearch.rest.RestRequest.Method.GET;
+
+/** {@code GET _plugins/_multivector/models[/<id>]}: the models this node can run, with their state. */
+public final class RestModelsAction extends BaseRestHandler {
+
+    private final InferenceService inference;
+
+    public RestModelsAction(InferenceService inference) {
+        this.inference = inference;
+    }
+
+    @Override
+    public String getName() {
+        return "multivector_models_action";
+    }
+
+    @Override
+    public List<Route> routes() {
+        return List.of(new Route(GET, RestPluginInfoAction.BASE_PATH + "/models"),
+            new Route(GET, RestPluginInfoAction.BASE_PATH + "/models/{id}"));
+    }
+
+    @Override
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+        String id = request.param("id");
+        Map<String, ModelInfo> infos = inference.registry().infos();
+        if (id != null && infos.containsKey(id) == false) {
+            return channel -> {
+                XContentBuilder builder = channel.newErrorBuilder();
+                builder.startObject().field("error", "model [" + id + "] not found").field("status", 404).endObject();
+                channel.sendResponse(new BytesRestResponse(RestStatus.NOT_FOUND, builder));
+            };
+        }
+        return channel -> {
+            XContentBuilder builder = channel.newBuilder();
+            builder.startObject().startObject("models");
+            for (ModelInfo info : infos.values()) {
+                if (id == null || id.equals(info.id())) {
+                    RestStatsAction.writeModel(builder, info);
+                }
+            }
+            builder.endObject().endObject();
+            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
+        };
+    }
+}
