@@ -85,34 +85,26 @@ public final class MaxSim {
                 words = BitMaxSim.unpack(stored.bytes, stored.offset, n, stride, words);
                 return BitMaxSim.maxSim(q.bits, q.nq, words, n, (stride + 7) / 8, dims);
             }
-            int length = FloatMaxSim.blockedLength(n, dims);
-            if (floats.length < length) {
-                floats = new float[Math.max(length, floats.length * 2)];
+            if (floats.length < n * dims) {
+                floats = new float[Math.max(n * dims, floats.length * 2)];
             }
-            // decode straight into the kernel's blocked, column-by-column layout
             ByteBuffer in = ByteBuffer.wrap(stored.bytes, stored.offset, stored.length).order(ByteOrder.LITTLE_ENDIAN);
-            int block = FloatMaxSim.BLOCK;
-            for (int j = 0; j < n; j++) {
-                int at = (j / block) * dims * block + (j % block);
-                switch (q.elementType) {
-                    case FLOAT -> {
-                        for (int c = 0; c < dims; c++, at += block) {
-                            floats[at] = in.getFloat();
-                        }
+            switch (q.elementType) {
+                case FLOAT -> in.asFloatBuffer().get(floats, 0, n * dims);
+                case FLOAT16 -> {
+                    for (int i = 0; i < n * dims; i++) {
+                        floats[i] = Float.float16ToFloat(in.getShort());
                     }
-                    case FLOAT16 -> {
-                        for (int c = 0; c < dims; c++, at += block) {
-                            floats[at] = Float.float16ToFloat(in.getShort());
-                        }
-                    }
-                    case INT8 -> {
-                        float scale = in.getFloat();
-                        for (int c = 0; c < dims; c++, at += block) {
-                            floats[at] = scale * in.get();
-                        }
-                    }
-                    default -> throw new AssertionError(q.elementType);
                 }
+                case INT8 -> {
+                    for (int j = 0, o = 0; j < n; j++) {
+                        float scale = in.getFloat();
+                        for (int c = 0; c < dims; c++) {
+                            floats[o++] = scale * in.get();
+                        }
+                    }
+                }
+                default -> throw new AssertionError(q.elementType);
             }
             return FloatMaxSim.maxSim(q.flat, q.nq, floats, n, dims, q.l2);
         }

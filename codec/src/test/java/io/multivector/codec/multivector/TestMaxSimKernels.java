@@ -8,7 +8,7 @@ public class TestMaxSimKernels extends LuceneTestCase {
     public void testFloatKernelEqualsScalar() {
         for (int iter = 0; iter < 300; iter++) {
             int dims = 1 + random().nextInt(200), nq = 1 + random().nextInt(11), nd = 1 + random().nextInt(30);
-            float[] q = random(nq * dims), d = random(FloatMaxSim.blockedLength(nd, dims));
+            float[] q = random(nq * dims), d = random(nd * dims);
             for (boolean l2 : new boolean[] { false, true }) {
                 float expected = FloatMaxSim.maxSimScalar(q, nq, d, nd, dims, l2);
                 float actual = FloatMaxSim.maxSim(q, nq, d, nd, dims, l2);
