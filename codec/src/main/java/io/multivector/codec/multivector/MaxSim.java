@@ -2,6 +2,8 @@ package io.multivector.codec.multivector;
 
 import org.apache.lucene.util.BytesRef;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -10,6 +12,8 @@ import java.nio.ByteOrder;
  * documents read straight from their stored bytes into per-scorer buffers (no allocation per document).
  */
 public final class MaxSim {
+
+    private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     private MaxSim() {}
 
@@ -97,10 +101,12 @@ public final class MaxSim {
                     }
                 }
                 case INT8 -> {
-                    for (int j = 0, o = 0; j < n; j++) {
-                        float scale = in.getFloat();
+                    byte[] bytes = stored.bytes;
+                    for (int j = 0, o = 0, p = stored.offset; j < n; j++) {
+                        float scale = (float) FLOAT_LE.get(bytes, p);
+                        p += Float.BYTES;
                         for (int c = 0; c < dims; c++) {
-                            floats[o++] = scale * in.get();
+                            floats[o++] = scale * bytes[p++];
                         }
                     }
                 }
