@@ -8,4 +8,4 @@ mvn_batch package -DskipTests -pl plugin -am
 DIR=$ROOT/target/bench-cluster
 trap '"$ROOT/scripts/cluster.sh" stop --dir "$DIR"' EXIT
 "$ROOT/scripts/cluster.sh" start --dir "$DIR" --port 9270 --knn --heap 2g
-python3 "$ROOT/benchmarks/dense_node.py" --url http://127.0.0.1:9270 --data-dir "$DIR/node-0/data" "$@"
+python3 "$ROOT/benchmarks/dense_node.py" --url http://127.0.0.1:9270 "$@"

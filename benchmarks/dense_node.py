@@ -3,13 +3,11 @@
 opensearch-knn's knn_vector (engine lucene), same vectors, same HNSW parameters, same node, same run.
 
 Prints query latency (median and p99), recall@10 against exact search (numpy), and the bytes a search needs
-in memory per index (HNSW graph + the vectors it scores), read from the index files. Needs numpy.
+in memory per index (HNSW graph + the vectors it scores), from the node's segment file sizes. Needs numpy.
 Started by benchmarks/dense-node.sh, which brings up the node with both plugins.
 """
 import argparse
-import collections
 import json
-import os
 import statistics
 import time
 import urllib.request
@@ -25,19 +23,16 @@ def call(url, method, path, body=None, ndjson=False):
         return json.loads(response.read())
 
 
-def index_files(data_dir, uuid):
-    sizes = collections.Counter()
-    for root, _, files in os.walk(data_dir):
-        if uuid in root:
-            for name in files:
-                sizes[os.path.splitext(name)[1]] += os.path.getsize(os.path.join(root, name))
-    return sizes
+def vector_file_sizes(url, index):
+    """Bytes per index file extension, compound files included (the node lists their entries)."""
+    stats = call(url, "GET", f"/{index}/_stats/segments?include_segment_file_sizes=true")
+    files = stats["indices"][index]["primaries"]["segments"]["file_sizes"]
+    return {ext: info["size_in_bytes"] for ext, info in files.items()}
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:9200")
-    parser.add_argument("--data-dir", required=True, help="the node's data directory, to read index file sizes")
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--dims", type=int, default=128)
     parser.add_argument("--queries", type=int, default=200)
@@ -106,9 +101,8 @@ def main():
             hits = call(url, "POST", f"/{name}/_search?request_cache=false", body_for(name, q))["hits"]["hits"]
             latencies.append((time.perf_counter() - t) * 1000)
             recall.append(len({int(h["_id"]) for h in hits} & truth[q]) / args.k)
-        uuid = call(url, "GET", f"/{name}/_settings")[name]["settings"]["index"]["uuid"]
-        files = index_files(args.data_dir, uuid)
-        search_bytes = files[".vex"] + (files[".veq"] if name == "mv_int8" else files[".vec"])
+        files = vector_file_sizes(url, name)
+        search_bytes = files.get("vex", 0) + (files.get("veq", 0) if name == "mv_int8" else files.get("vec", 0))
         latencies.sort()
         results[name] = (statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], statistics.mean(recall), search_bytes)
 

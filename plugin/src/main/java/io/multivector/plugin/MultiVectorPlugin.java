@@ -9,6 +9,7 @@ import io.multivector.rest.RestEncodeAction;
 import io.multivector.rest.RestModelsAction;
 import io.multivector.rest.RestStatsAction;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.stats.MultiVectorStatsAction;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
@@ -133,11 +134,16 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     }
 
     @Override
+    public List<ActionHandler<?, ?>> getActions() {
+        return List.of(new ActionHandler<>(MultiVectorStatsAction.INSTANCE, MultiVectorStatsAction.Transport.class));
+    }
+
+    @Override
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
         return List.of(new RestPluginInfoAction(this::inventory), new RestEncodeAction(inference.get()),
-            new RestStatsAction(inference.get()), new RestModelsAction(inference.get()));
+            new RestStatsAction(), new RestModelsAction(inference.get()));
     }
 
     /** Built from the same methods that register things with OpenSearch, so it is always honest. */

@@ -1,17 +1,25 @@
 package io.multivector.plugin;
 
+import io.multivector.rest.stats.MultiVectorStatsAction;
 import org.opensearch.action.admin.cluster.node.info.NodeInfo;
 import org.opensearch.action.admin.cluster.node.info.NodesInfoResponse;
+import org.opensearch.action.admin.cluster.node.info.PluginsAndModules;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.PluginInfo;
-import org.opensearch.action.admin.cluster.node.info.PluginsAndModules;
+import org.opensearch.search.SearchHit;
 import org.opensearch.test.OpenSearchIntegTestCase;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** A real in-JVM cluster of several nodes, each with the plugin loaded. */
-@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 2)
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.TEST, numDataNodes = 3)
 public class MultiVectorPluginIntegTests extends OpenSearchIntegTestCase {
 
     @Override
@@ -26,5 +34,41 @@ public class MultiVectorPluginIntegTests extends OpenSearchIntegTestCase {
             List<String> classnames = node.getInfo(PluginsAndModules.class).getPluginInfos().stream().map(PluginInfo::getClassname).toList();
             assertTrue(node.getNode().getName() + " lacks the plugin: " + classnames, classnames.contains(MultiVectorPlugin.class.getName()));
         }
+    }
+
+    public void testStatsComeFromEveryNode() throws Exception {
+        MultiVectorStatsAction.Response stats = client().execute(MultiVectorStatsAction.INSTANCE, new MultiVectorStatsAction.Request()).get();
+        assertEquals(cluster().size(), stats.getNodes().size());
+        assertTrue(stats.failures().isEmpty());
+    }
+
+    /** Exact MaxSim ranking (k per shard, the best 5 overall) is the same from every copy, and survives losing a node. */
+    public void testMaxSimSearchSurvivesNodeLoss() throws Exception {
+        assertAcked(prepareCreate("mv").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
+            .put("number_of_replicas", 1)).setMapping("tokens", "type=multi_vector,dims=2"));
+        int numDocs = 40;
+        for (int i = 0; i < numDocs; i++) {
+            float angle = (float) (i * Math.PI / 2 / numDocs);
+            client().prepareIndex("mv").setId(Integer.toString(i)).setSource(Map.of("tokens",
+                List.of(List.of(Math.cos(angle), Math.sin(angle)), List.of(-1.0, 0.0))), XContentType.JSON).get();
+        }
+        refresh("mv");
+        ensureGreen("mv");
+        String query = "{\"vector\": {\"field\": \"tokens\", \"query_vectors\": [[1, 0]], \"k\": 5}}";
+        List<String> before = ids(client().prepareSearch("mv").setQuery(org.opensearch.index.query.QueryBuilders.wrapperQuery(query))
+            .setSize(5).get());
+        assertEquals(List.of("0", "1", "2", "3", "4"), before);
+        internalCluster().stopRandomDataNode();
+        ensureYellow("mv");
+        for (int i = 0; i < 5; i++) {
+            SearchResponse after = client().prepareSearch("mv").setQuery(org.opensearch.index.query.QueryBuilders.wrapperQuery(query))
+                .setSize(5).get();
+            assertEquals(0, after.getFailedShards());
+            assertEquals(before, ids(after));
+        }
+    }
+
+    private static List<String> ids(SearchResponse response) {
+        return java.util.Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
     }
 }

@@ -2,6 +2,8 @@ package io.multivector.rest;
 
 import io.multivector.analysis.ModelRegistry.ModelInfo;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.stats.ModelStats;
+import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -50,7 +52,7 @@ public final class RestModelsAction extends BaseRestHandler {
             builder.startObject().startObject("models");
             for (ModelInfo info : infos.values()) {
                 if (id == null || id.equals(info.id())) {
-                    RestStatsAction.writeModel(builder, info);
+                    ModelStats.of(info).toXContent(builder, ToXContent.EMPTY_PARAMS);
                 }
             }
             builder.endObject().endObject();
