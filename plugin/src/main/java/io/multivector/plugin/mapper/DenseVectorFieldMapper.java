@@ -61,11 +61,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
                     builder.field(n);
                     v.toXContent(builder, null);
                 }, DenseIndexOptions::toString);
-            dims.setValidator(d -> {
-                if (d < 1 || d > MAX_DIMS) {
-                    throw new MapperParsingException("[dims] must be between 1 and " + MAX_DIMS + " for field [" + name + "], got [" + d + "]");
-                }
-            });
+            dims.setValidator(VectorParsing.rangeValidator("dims", name, 1, MAX_DIMS));
         }
 
         @Override

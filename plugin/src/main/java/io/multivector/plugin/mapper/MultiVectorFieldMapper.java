@@ -57,16 +57,8 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         public Builder(String name, boolean codecEnabled) {
             super(name);
             this.codecEnabled = codecEnabled;
-            dims.setValidator(d -> {
-                if (d < 1 || d > MAX_DIMS) {
-                    throw new MapperParsingException("[dims] must be between 1 and " + MAX_DIMS + " for field [" + name + "], got [" + d + "]");
-                }
-            });
-            maxVectors.setValidator(n -> {
-                if (n < 1 || n > 65536) {
-                    throw new MapperParsingException("[max_vectors] must be between 1 and 65536 for field [" + name + "], got [" + n + "]");
-                }
-            });
+            dims.setValidator(VectorParsing.rangeValidator("dims", name, 1, MAX_DIMS));
+            maxVectors.setValidator(VectorParsing.rangeValidator("max_vectors", name, 1, 65536));
         }
 
         @Override

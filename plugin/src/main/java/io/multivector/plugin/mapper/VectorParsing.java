@@ -64,6 +64,16 @@ public final class VectorParsing {
         return vector;
     }
 
+    /** A mapping parameter's check: an integer within [min, max], or a 400 naming the parameter and the field. */
+    public static java.util.function.Consumer<Integer> rangeValidator(String parameter, String field, int min, int max) {
+        return value -> {
+            if (value < min || value > max) {
+                throw new org.opensearch.index.mapper.MapperParsingException("[" + parameter + "] must be between " + min + " and " + max
+                    + " for field [" + field + "], got [" + value + "]");
+            }
+        };
+    }
+
     public static boolean isZero(float[] vector) {
         for (float v : vector) {
             if (v != 0f) {
