@@ -76,6 +76,7 @@ def main():
     for name in indices:
         call(url, "POST", f"/{name}/_refresh")
         call(url, "POST", f"/{name}/_forcemerge?max_num_segments=1")
+        call(url, "POST", f"/{name}/_refresh")  # searchers open the merged segment only after a refresh
     print(f"indexed {args.docs} x {args.dims} into {len(indices)} indices in {time.perf_counter() - start:.0f} s")
 
     distances = ((queries[:, None, :] - vectors[None, :, :]) ** 2).sum(-1) if args.docs * args.queries <= 5e7 else None

@@ -92,6 +92,7 @@ def main():
     for index in ("mv_bench", "painless_bench"):
         call(url, "POST", f"/{index}/_refresh")
         call(url, "POST", f"/{index}/_forcemerge?max_num_segments=1")
+        call(url, "POST", f"/{index}/_refresh")  # searchers open the merged segment only after a refresh
 
     flops_per_doc = 2 * args.query_vectors * args.tokens * args.dims
     rates = {t: [] for t in ELEMENT_TYPES + ["painless"]}

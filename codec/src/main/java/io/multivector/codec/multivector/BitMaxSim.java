@@ -32,18 +32,38 @@ final class BitMaxSim {
      * @param doc   the document's bit rows, {@code bytesPerRow} each, copied into a buffer padded to whole longs per row
      */
     static float maxSim(long[] query, int nq, long[] doc, int nd, int words, int dims) {
-        float sum = 0;
-        for (int i = 0; i < nq; i++) {
+        long sum = 0;
+        int i = 0;
+        for (; i + 4 <= nq; i += 4) { // four query rows per loaded document row
+            int q0 = i * words, q1 = q0 + words, q2 = q1 + words, q3 = q2 + words;
+            int b0 = Integer.MAX_VALUE, b1 = b0, b2 = b0, b3 = b0;
+            for (int d = 0, end = nd * words; d < end; d += words) {
+                int h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+                for (int w = 0; w < words; w++) {
+                    long x = doc[d + w];
+                    h0 += Long.bitCount(query[q0 + w] ^ x);
+                    h1 += Long.bitCount(query[q1 + w] ^ x);
+                    h2 += Long.bitCount(query[q2 + w] ^ x);
+                    h3 += Long.bitCount(query[q3 + w] ^ x);
+                }
+                b0 = Math.min(b0, h0);
+                b1 = Math.min(b1, h1);
+                b2 = Math.min(b2, h2);
+                b3 = Math.min(b3, h3);
+            }
+            sum += 4L * dims - 2L * ((long) b0 + b1 + b2 + b3);
+        }
+        for (; i < nq; i++) {
             int best = Integer.MAX_VALUE;
             int qo = i * words;
-            for (int j = 0, d = 0; j < nd; j++, d += words) {
+            for (int d = 0, end = nd * words; d < end; d += words) {
                 int hamming = 0;
                 for (int w = 0; w < words; w++) {
                     hamming += Long.bitCount(query[qo + w] ^ doc[d + w]);
                 }
                 best = Math.min(best, hamming);
             }
-            sum += dims - 2 * best;
+            sum += dims - 2L * best;
         }
         return sum;
     }
