@@ -4,6 +4,8 @@ import io.multivector.analysis.ModelRegistry;
 import io.multivector.plugin.ingest.LazyProcessorFactory;
 import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
 import io.multivector.plugin.query.FieldModels;
+import io.multivector.plugin.search.HideVectorsFetchSubPhase;
+import org.opensearch.search.fetch.FetchSubPhase;
 import io.multivector.rest.PluginInventory;
 import io.multivector.rest.RestEncodeAction;
 import io.multivector.rest.RestModelsAction;
@@ -123,6 +125,11 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     @Override
     public List<QuerySpec<?>> getQueries() {
         return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent));
+    }
+
+    @Override
+    public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
+        return List.of(new HideVectorsFetchSubPhase());
     }
 
     @Override
