@@ -57,6 +57,7 @@ node_base() {
   if [ "$(id -u)" = 0 ] && ! runuser -u "$RUN_USER" -- test -x "$(dirname "$dir")" 2>/dev/null; then
     local base; base=/var/tmp/multivector-cluster-$(echo "$dir" | md5sum | cut -c1-8)
     rm -rf "$base" "$dir"; mkdir -p "$base"; ln -s "$base" "$dir"
+    dir=$base # the node user must never go through the link, which sits in a directory it cannot enter
   else
     rm -rf "$dir"; mkdir -p "$dir"
   fi

@@ -228,7 +228,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             if (vectors == null) {
                 return this;
             }
-            return new VectorQueryBuilder(field, vectors, denseKind(vectors), null, model, k, numCandidates, filter, null).queryName(queryName)
+            return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, model, k, numCandidates, filter, null).queryName(queryName)
                 .boost(boost);
         }
         if (inference == null) {
@@ -252,10 +252,6 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         }, listener::onFailure)));
         return new VectorQueryBuilder(field, null, false, queryText, modelId, k, numCandidates, filter, encoded::get).queryName(queryName)
             .boost(boost);
-    }
-
-    private static boolean denseKind(float[][] vectors) {
-        return vectors.length == 1;
     }
 
     @Override
