@@ -28,35 +28,115 @@ public final class ModelRegistry implements AutoCloseable {
     private static final String MINILM_RESOURCES = "/io/multivector/analysis/models/minilm/";
 
     private final int threads;
+    private final ModelSource source;
     private final Map<String, Encoder> loaded = new ConcurrentHashMap<>();
+    /** Registered models loaded in this node, with the definition they were loaded from. */
+    private final Map<String, Loaded> registered = new ConcurrentHashMap<>();
     private volatile BertSession minilmSession;
 
+    private record Loaded(ModelDefinition definition, BertSession session, BertEncoder encoder) {}
+
     public ModelRegistry(int threads) {
+        this(threads, ModelSource.NONE);
+    }
+
+    public ModelRegistry(int threads, ModelSource source) {
         this.threads = threads;
+        this.source = source;
     }
 
     /** The encoder of a model, loading it on first use. */
     public Encoder get(String id) {
-        if (BUILT_INS.contains(id) == false) {
-            throw new IllegalArgumentException("unknown model [" + id + "]; available: " + BUILT_INS.stream().sorted().toList());
+        if (BUILT_INS.contains(id)) {
+            return loaded.computeIfAbsent(id, this::loadBuiltIn);
         }
-        return loaded.computeIfAbsent(id, this::loadBuiltIn);
+        ModelDefinition definition = source.definitions().get(id);
+        if (definition == null) {
+            throw new IllegalArgumentException("unknown model [" + id + "]; available: " + ids());
+        }
+        Loaded current = registered.compute(id, (key, old) -> {
+            if (old != null && old.definition().equals(definition)) {
+                return old;
+            }
+            close(old);
+            return load(definition);
+        });
+        return current.encoder();
+    }
+
+    /** Loads a definition's files and checks them, then lets them go: a registration fails early, with the reason. */
+    public void verify(ModelDefinition definition) {
+        if (BUILT_INS.contains(definition.id())) {
+            throw new IllegalArgumentException("model [" + definition.id() + "] is built in and cannot be replaced");
+        }
+        Loaded loaded = load(definition);
+        try {
+            loaded.encoder().encode(List.of("a dimension check"), false);
+        } finally {
+            close(loaded);
+        }
+    }
+
+    /** Closes the sessions of models that were deleted or redefined since they were loaded. */
+    public void unloadStale() {
+        Map<String, ModelDefinition> definitions = source.definitions();
+        registered.entrySet().removeIf(entry -> {
+            boolean stale = entry.getValue().definition().equals(definitions.get(entry.getKey())) == false;
+            if (stale) {
+                close(entry.getValue());
+            }
+            return stale;
+        });
     }
 
     public List<String> ids() {
-        return BUILT_INS.stream().sorted().toList();
+        List<String> ids = new java.util.ArrayList<>(BUILT_INS);
+        ids.addAll(source.definitions().keySet());
+        return ids.stream().sorted().toList();
     }
 
     /** What each model is, whether it is loaded, and its counters in this node. */
     public Map<String, ModelInfo> infos() {
         Map<String, ModelInfo> infos = new LinkedHashMap<>();
+        Map<String, ModelDefinition> definitions = source.definitions();
         for (String id : ids()) {
-            Encoder encoder = loaded.get(id);
-            ModelKind kind = id.equals(MINILM) ? ModelKind.TEXT_DENSE : ModelKind.TEXT_TOKENS;
-            long memory = encoder instanceof BertEncoder bert ? bert.modelBytes() : 0;
-            infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats()));
+            if (BUILT_INS.contains(id)) {
+                Encoder encoder = loaded.get(id);
+                ModelKind kind = id.equals(MINILM) ? ModelKind.TEXT_DENSE : ModelKind.TEXT_TOKENS;
+                long memory = encoder instanceof BertEncoder bert ? bert.modelBytes() : 0;
+                infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats()));
+            } else {
+                ModelDefinition definition = definitions.get(id);
+                Loaded current = registered.get(id);
+                boolean live = current != null && current.definition().equals(definition);
+                infos.put(id, new ModelInfo(id, definition.kind(), definition.dims(), false, live,
+                    live ? current.encoder().modelBytes() : 0, live ? current.encoder().stats() : null));
+            }
         }
         return infos;
+    }
+
+    private Loaded load(ModelDefinition definition) {
+        try {
+            byte[] model = source.read(definition.modelFile());
+            WordPieceTokenizer tokenizer = new WordPieceTokenizer(new java.io.ByteArrayInputStream(source.read(definition.tokenizerFile())));
+            BertSession session = new BertSession(model, tokenizer, threads);
+            BertEncoder encoder = new BertEncoder(definition.id(), definition.kind(), session, definition.dims(), definition.maxTokens(),
+                definition.queryLength(), definition.pooling(), definition.normalize());
+            return new Loaded(definition, session, encoder);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model [" + definition.id() + "]: cannot read its files: " + e.getMessage(), e);
+        }
+    }
+
+    private static void close(Loaded loaded) {
+        if (loaded != null) {
+            try {
+                loaded.session().close();
+            } catch (Exception e) {
+                // closing a session frees native memory; a failure leaves nothing to recover
+            }
+        }
     }
 
     public record ModelInfo(String id, ModelKind kind, int dims, boolean builtIn, boolean loaded, long memoryBytes,
@@ -91,6 +171,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     @Override
     public synchronized void close() throws Exception {
+        registered.values().forEach(ModelRegistry::close);
+        registered.clear();
         if (minilmSession != null) {
             minilmSession.close();
         }

@@ -12,6 +12,12 @@ import io.multivector.rest.RestModelsAction;
 import io.multivector.rest.RestStatsAction;
 import io.multivector.rest.inference.InferenceService;
 import io.multivector.rest.stats.MultiVectorStatsAction;
+import io.multivector.rest.models.ConfigModelSource;
+import io.multivector.rest.models.ModelAdminAction;
+import io.multivector.rest.models.ModelsMetadata;
+import org.opensearch.cluster.NamedDiff;
+import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.core.ParseField;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
@@ -80,7 +86,14 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
                                                NamedXContentRegistry xContentRegistry, Environment environment,
                                                NodeEnvironment nodeEnvironment, NamedWriteableRegistry namedWriteableRegistry,
                                                IndexNameExpressionResolver resolver, Supplier<RepositoriesService> repositories) {
-        inference.set(new InferenceService(new ModelRegistry(INFERENCE_THREADS.get(environment.settings())), threadPool));
+        ModelRegistry registry = new ModelRegistry(INFERENCE_THREADS.get(environment.settings()),
+            new ConfigModelSource(clusterService, environment.configDir()));
+        inference.set(new InferenceService(registry, threadPool));
+        clusterService.addListener(event -> {
+            if (event.metadataChanged()) {
+                registry.unloadStale(); // a deleted or redefined model frees its session in every node
+            }
+        });
         fieldModels.set(new FieldModels(clusterService));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
         return List.of(inference.get());
@@ -142,7 +155,20 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<ActionHandler<?, ?>> getActions() {
-        return List.of(new ActionHandler<>(MultiVectorStatsAction.INSTANCE, MultiVectorStatsAction.Transport.class));
+        return List.of(new ActionHandler<>(MultiVectorStatsAction.INSTANCE, MultiVectorStatsAction.Transport.class),
+            new ActionHandler<>(ModelAdminAction.INSTANCE, ModelAdminAction.Transport.class));
+    }
+
+    @Override
+    public List<NamedWriteableRegistry.Entry> getNamedWriteables() {
+        return List.of(new NamedWriteableRegistry.Entry(Metadata.Custom.class, ModelsMetadata.TYPE, ModelsMetadata::new),
+            new NamedWriteableRegistry.Entry(NamedDiff.class, ModelsMetadata.TYPE, ModelsMetadata::readDiffFrom));
+    }
+
+    @Override
+    public List<NamedXContentRegistry.Entry> getNamedXContent() {
+        return List.of(new NamedXContentRegistry.Entry(Metadata.Custom.class, new ParseField(ModelsMetadata.TYPE),
+            ModelsMetadata::fromXContent));
     }
 
     @Override
@@ -161,7 +187,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
             "search_pipeline_processors", List.of(),
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME),
-            "models", ModelRegistry.BUILT_INS.stream().sorted().toList()
+            "models", inference.get() == null ? ModelRegistry.BUILT_INS.stream().sorted().toList() : inference.get().registry().ids()
         ));
     }
 

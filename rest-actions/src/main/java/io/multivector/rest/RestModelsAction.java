@@ -2,6 +2,8 @@ package io.multivector.rest;
 
 import io.multivector.analysis.ModelRegistry.ModelInfo;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.models.ModelAdminAction;
+import org.opensearch.rest.action.RestToXContentListener;
 import io.multivector.rest.stats.ModelStats;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.rest.RestStatus;
@@ -14,9 +16,14 @@ import org.opensearch.transport.client.node.NodeClient;
 import java.util.List;
 import java.util.Map;
 
+import static org.opensearch.rest.RestRequest.Method.DELETE;
 import static org.opensearch.rest.RestRequest.Method.GET;
+import static org.opensearch.rest.RestRequest.Method.PUT;
 
-/** {@code GET _plugins/_multivector/models[/<id>]}: the models this node can run, with their state. */
+/**
+ * {@code GET _plugins/_multivector/models[/<id>]}: the models this node can run, with their state;
+ * {@code PUT|DELETE _plugins/_multivector/models/<id>}: register or remove a model for the whole cluster.
+ */
 public final class RestModelsAction extends BaseRestHandler {
 
     private final InferenceService inference;
@@ -33,12 +40,24 @@ public final class RestModelsAction extends BaseRestHandler {
     @Override
     public List<Route> routes() {
         return List.of(new Route(GET, RestPluginInfoAction.BASE_PATH + "/models"),
-            new Route(GET, RestPluginInfoAction.BASE_PATH + "/models/{id}"));
+            new Route(GET, RestPluginInfoAction.BASE_PATH + "/models/{id}"),
+            new Route(PUT, RestPluginInfoAction.BASE_PATH + "/models/{id}"),
+            new Route(DELETE, RestPluginInfoAction.BASE_PATH + "/models/{id}"));
     }
 
     @Override
-    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
+    protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws java.io.IOException {
         String id = request.param("id");
+        if (request.method() == PUT || request.method() == DELETE) {
+            Map<String, Object> body = null;
+            if (request.method() == PUT) {
+                try (var parser = request.contentParser()) {
+                    body = parser.map();
+                }
+            }
+            ModelAdminAction.Request admin = new ModelAdminAction.Request(id, body);
+            return channel -> client.execute(ModelAdminAction.INSTANCE, admin, new RestToXContentListener<>(channel));
+        }
         Map<String, ModelInfo> infos = inference.registry().infos();
         if (id != null && infos.containsKey(id) == false) {
             return channel -> {

@@ -94,6 +94,9 @@ public final class BertEncoder implements Encoder {
                 states[group.get(g)] = groupStates[g];
             }
         }
+        if (states.length > 0 && states[0][0].length != dims) {
+            throw new IllegalArgumentException("model [" + id + "] outputs [" + states[0][0].length + "] dims, not the [" + dims + "] it was registered with");
+        }
         List<float[][]> out = new ArrayList<>(texts.size());
         for (int b = 0; b < texts.size(); b++) {
             Encoding encoding = encodings.get(b);
