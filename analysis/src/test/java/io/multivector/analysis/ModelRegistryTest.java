@@ -80,4 +80,22 @@ public class ModelRegistryTest {
             assertThrows(IllegalArgumentException.class, () -> registry.get("mine"));
         }
     }
+
+    @Test
+    public void modelsOverOneNetworkShareItsRunAndGiveTheSameVectors() throws Exception {
+        try (ModelRegistry registry = new ModelRegistry(1)) {
+            var dense = (io.multivector.analysis.encoder.BertEncoder) registry.get(ModelRegistry.MINILM);
+            var tokens = (io.multivector.analysis.encoder.BertEncoder) registry.get(ModelRegistry.MINILM_TOKENS);
+            List<String> texts = List.of("one text", "and another, longer text with punctuation!");
+            List<List<float[][]>> together = io.multivector.analysis.encoder.BertEncoder.encodeTogether(List.of(dense, tokens), texts, false);
+            List<float[][]> denseAlone = dense.encode(texts, false), tokensAlone = tokens.encode(texts, false);
+            for (int t = 0; t < texts.size(); t++) {
+                assertArrayEquals(denseAlone.get(t)[0], together.get(0).get(t)[0], 0f);
+                assertEquals(tokensAlone.get(t).length, together.get(1).get(t).length);
+                for (int r = 0; r < tokensAlone.get(t).length; r++) {
+                    assertArrayEquals(tokensAlone.get(t)[r], together.get(1).get(t)[r], 0f);
+                }
+            }
+        }
+    }
 }

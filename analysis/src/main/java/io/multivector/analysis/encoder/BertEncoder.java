@@ -67,29 +67,63 @@ public final class BertEncoder implements Encoder {
 
     @Override
     public List<float[][]> encode(List<String> texts, boolean asQuery) {
+        return encodeTogether(List.of(this), texts, asQuery).get(0);
+    }
+
+    /**
+     * Encodes the same texts for several encoders; those over one session with the same tokenization (the built-in
+     * minilm and minilm-tokens) share one run of the network, and only pool differently.
+     */
+    public static List<List<float[][]>> encodeTogether(List<BertEncoder> encoders, List<String> texts, boolean asQuery) {
+        BertEncoder first = encoders.get(0);
+        for (BertEncoder encoder : encoders) {
+            boolean sameRun = encoder.session == first.session && encoder.maxTokens == first.maxTokens
+                && (asQuery == false || (encoder.kind == first.kind && encoder.queryLength == first.queryLength));
+            if (sameRun == false) {
+                return encoders.stream().map(e -> e.encode(texts, asQuery)).toList();
+            }
+        }
         long start = System.nanoTime();
-        WordPieceTokenizer tokenizer = session.tokenizer();
+        WordPieceTokenizer tokenizer = first.session.tokenizer();
         List<Encoding> encodings = new ArrayList<>(texts.size());
-        List<long[]> ids = new ArrayList<>(texts.size());
         for (String text : texts) {
-            Encoding encoding = tokenizer.encode(text, maxTokens);
-            if (kind == ModelKind.TEXT_TOKENS && asQuery && encoding.length() < queryLength) {
-                long[] padded = Arrays.copyOf(encoding.ids(), queryLength);
-                Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId);
-                encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), queryLength));
+            Encoding encoding = tokenizer.encode(text, first.maxTokens);
+            if (first.kind == ModelKind.TEXT_TOKENS && asQuery && encoding.length() < first.queryLength) {
+                long[] padded = Arrays.copyOf(encoding.ids(), first.queryLength);
+                Arrays.fill(padded, encoding.length(), first.queryLength, tokenizer.maskId);
+                encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), first.queryLength));
             }
             encodings.add(encoding);
-            ids.add(encoding.ids());
         }
-        float[][][] states = new float[texts.size()][][];
-        // One run per sequence length: no padding, so a text's vectors never depend on the batch it came in
-        // (quantized models scale activations per tensor, and padding would change the scale).
+        float[][][] states = first.hiddenStates(encodings);
+        long nanos = System.nanoTime() - start;
+        List<List<float[][]>> results = new ArrayList<>(encoders.size());
+        for (BertEncoder encoder : encoders) {
+            long poolStart = System.nanoTime();
+            List<float[][]> out = new ArrayList<>(texts.size());
+            for (int b = 0; b < texts.size(); b++) {
+                Encoding encoding = encodings.get(b);
+                out.add(encoder.kind == ModelKind.TEXT_DENSE ? new float[][] { encoder.pool(states[b], encoding.length()) }
+                    : encoder.tokens(states[b], encoding, asQuery, tokenizer));
+            }
+            encoder.stats.record(texts.size(), nanos + System.nanoTime() - poolStart);
+            results.add(out);
+        }
+        return results;
+    }
+
+    /**
+     * One run per sequence length: no padding, so a text's vectors never depend on the batch it came in (quantized
+     * models scale activations per tensor, and padding would change the scale).
+     */
+    private float[][][] hiddenStates(List<Encoding> encodings) {
+        float[][][] states = new float[encodings.size()][][];
         Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int b = 0; b < ids.size(); b++) {
-            byLength.computeIfAbsent(ids.get(b).length, n -> new ArrayList<>()).add(b);
+        for (int b = 0; b < encodings.size(); b++) {
+            byLength.computeIfAbsent(encodings.get(b).length(), n -> new ArrayList<>()).add(b);
         }
         for (List<Integer> group : byLength.values()) {
-            float[][][] groupStates = session.run(group.stream().map(ids::get).toList());
+            float[][][] groupStates = session.run(group.stream().map(i -> encodings.get(i).ids()).toList());
             for (int g = 0; g < group.size(); g++) {
                 states[group.get(g)] = groupStates[g];
             }
@@ -97,14 +131,7 @@ public final class BertEncoder implements Encoder {
         if (states.length > 0 && states[0][0].length != dims) {
             throw new IllegalArgumentException("model [" + id + "] outputs [" + states[0][0].length + "] dims, not the [" + dims + "] it was registered with");
         }
-        List<float[][]> out = new ArrayList<>(texts.size());
-        for (int b = 0; b < texts.size(); b++) {
-            Encoding encoding = encodings.get(b);
-            out.add(kind == ModelKind.TEXT_DENSE ? new float[][] { pool(states[b], encoding.length()) }
-                : tokens(states[b], encoding, asQuery, tokenizer));
-        }
-        stats.record(texts.size(), System.nanoTime() - start);
-        return out;
+        return states;
     }
 
     private float[] pool(float[][] states, int length) {

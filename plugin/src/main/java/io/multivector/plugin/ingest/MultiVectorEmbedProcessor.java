@@ -121,33 +121,42 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
             handler.accept(results);
             return;
         }
-        AtomicInteger pending = new AtomicInteger(byModel.size());
-        byModel.forEach((model, targets) -> inference.encode(model, targets.stream().map(Target::text).toList(), false,
-            ActionListener.wrap(vectors -> {
-                synchronized (results) {
+        // models asked for the same texts (one source field, several models) are encoded in one task,
+        // and share the network run when they can
+        Map<List<String>, List<String>> modelsByTexts = new LinkedHashMap<>();
+        byModel.forEach((model, targets) -> modelsByTexts.computeIfAbsent(targets.stream().map(Target::text).toList(), t -> new ArrayList<>())
+            .add(model));
+        AtomicInteger pending = new AtomicInteger(modelsByTexts.size());
+        modelsByTexts.forEach((texts, models) -> inference.encodeTogether(models, texts, ActionListener.wrap(perModel -> {
+            synchronized (results) {
+                for (int m = 0; m < models.size(); m++) {
+                    List<Target> targets = byModel.get(models.get(m));
                     for (int t = 0; t < targets.size(); t++) {
                         Target target = targets.get(t);
                         IngestDocumentWrapper wrapper = results.get(target.doc());
                         if (wrapper.getException() == null) {
-                            float[][] matrix = vectors.get(t);
+                            float[][] matrix = perModel.get(m).get(t);
                             wrapper.getIngestDocument().setFieldValue(target.field(), target.multiVector() ? toLists(matrix) : toList(matrix[0]));
                         }
                     }
                 }
-                if (pending.decrementAndGet() == 0) {
-                    handler.accept(results);
-                }
-            }, e -> {
-                synchronized (results) {
-                    for (Target target : targets) {
+            }
+            if (pending.decrementAndGet() == 0) {
+                handler.accept(results);
+            }
+        }, e -> {
+            synchronized (results) {
+                for (String model : models) {
+                    for (Target target : byModel.get(model)) {
                         IngestDocumentWrapper w = results.get(target.doc());
                         results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), e));
                     }
                 }
-                if (pending.decrementAndGet() == 0) {
-                    handler.accept(results);
-                }
-            })));
+            }
+            if (pending.decrementAndGet() == 0) {
+                handler.accept(results);
+            }
+        })));
     }
 
     private record Target(int doc, String field, String text, boolean multiVector) {}

@@ -1,6 +1,7 @@
 package io.multivector.rest.inference;
 
 import io.multivector.analysis.ModelRegistry;
+import io.multivector.analysis.encoder.BertEncoder;
 import io.multivector.analysis.encoder.Encoder;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
@@ -47,6 +48,28 @@ public final class InferenceService implements AutoCloseable {
             List<float[][]> vectors;
             try {
                 vectors = registry.get(model).encode(texts, asQuery);
+            } catch (Exception e) {
+                listener.onFailure(e);
+                return;
+            }
+            listener.onResponse(vectors);
+        });
+    }
+
+    /**
+     * The same texts through several models, in one task; models over one network (minilm and minilm-tokens)
+     * share its run. Results in the order of {@code models}.
+     */
+    public void encodeTogether(List<String> models, List<String> texts, ActionListener<List<List<float[][]>>> listener) {
+        threadPool.executor(THREAD_POOL).execute(() -> {
+            List<List<float[][]>> vectors;
+            try {
+                List<Encoder> encoders = models.stream().map(registry::get).toList();
+                if (encoders.stream().allMatch(e -> e instanceof BertEncoder)) {
+                    vectors = BertEncoder.encodeTogether(encoders.stream().map(e -> (BertEncoder) e).toList(), texts, false);
+                } else {
+                    vectors = encoders.stream().map(e -> e.encode(texts, false)).toList();
+                }
             } catch (Exception e) {
                 listener.onFailure(e);
                 return;
