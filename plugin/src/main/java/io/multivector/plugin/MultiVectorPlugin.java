@@ -187,6 +187,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
             "search_pipeline_processors", List.of(),
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME),
+            "formats", List.of(io.multivector.codec.multivector.MultiVectorDocValuesFormat.NAME,
+                io.multivector.codec.dense.L1HnswVectorsFormat.NAME),
             "models", inference.get() == null ? ModelRegistry.BUILT_INS.stream().sorted().toList() : inference.get().registry().ids()
         ));
     }
