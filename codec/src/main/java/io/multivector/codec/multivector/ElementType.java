@@ -105,6 +105,7 @@ public enum ElementType {
 
     abstract void encode(float[] vector, ByteBuffer out);
 
+    /** Reads one vector at the buffer's position and moves past it. */
     abstract void decode(ByteBuffer in, float[] vector);
 
     static float int8Scale(float[] v) {
@@ -134,8 +135,7 @@ public enum ElementType {
         float[][] vectors = new float[vectorCount(bytes.length, dims)][dims];
         ByteBuffer in = ByteBuffer.wrap(bytes.bytes, bytes.offset, bytes.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] v : vectors) {
-            decode(in.slice().order(ByteOrder.LITTLE_ENDIAN), v);
-            in.position(in.position() + bytesPerVector(dims));
+            decode(in, v);
         }
         return vectors;
     }
