@@ -47,6 +47,7 @@ public final class MaxSim {
         final ElementType elementType;
         final boolean l2;
         final float[] flat;
+        final float[] transposed;
         final long[] bits;
 
         PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity) {
@@ -59,6 +60,7 @@ public final class MaxSim {
                 System.arraycopy(rows[i], 0, flat, i * dims, dims);
             }
             this.bits = elementType == ElementType.BIT ? BitMaxSim.pack(rows, dims) : null;
+            this.transposed = elementType == ElementType.BIT ? null : FloatMaxSim.transpose(flat, nq, dims);
         }
 
         public int size() {
@@ -112,7 +114,7 @@ public final class MaxSim {
                 }
                 default -> throw new AssertionError(q.elementType);
             }
-            return FloatMaxSim.maxSim(q.flat, q.nq, floats, n, dims, q.l2);
+            return FloatMaxSim.maxSimTransposed(q.transposed, q.nq, floats, n, dims, q.l2);
         }
     }
 }

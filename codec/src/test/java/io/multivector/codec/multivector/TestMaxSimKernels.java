@@ -11,8 +11,8 @@ public class TestMaxSimKernels extends LuceneTestCase {
             float[] q = random(nq * dims), d = random(nd * dims);
             for (boolean l2 : new boolean[] { false, true }) {
                 float expected = FloatMaxSim.maxSimScalar(q, nq, d, nd, dims, l2);
-                float actual = FloatMaxSim.maxSim(q, nq, d, nd, dims, l2);
-                assertEquals("dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2, expected, actual,
+                float transposed = FloatMaxSim.maxSimTransposed(FloatMaxSim.transpose(q, nq, dims), nq, d, nd, dims, l2);
+                assertEquals("transposed dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2, expected, transposed,
                     1e-4f * Math.max(1, Math.abs(expected)) * dims);
             }
         }
