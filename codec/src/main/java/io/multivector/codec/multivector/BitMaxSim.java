@@ -1,5 +1,9 @@
 package io.multivector.codec.multivector;
 
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -28,38 +32,81 @@ final class BitMaxSim {
         return packed;
     }
 
+    static final int LANES = LongVector.SPECIES_512.length();
+
     /**
-     * @param doc   the document's bit rows, {@code bytesPerRow} each, copied into a buffer padded to whole longs per row
+     * The packed query transposed in blocks of {@link #LANES} rows, {@code [block][word][row in block]}, so one
+     * document word broadcast against a block XORs and counts the bits of eight query rows at once. Padded rows are
+     * zero and never summed.
      */
-    static float maxSim(long[] query, int nq, long[] doc, int nd, int words, int dims) {
-        long sum = 0;
-        int i = 0;
-        for (; i + 4 <= nq; i += 4) { // four query rows per loaded document row
-            int q0 = i * words, q1 = q0 + words, q2 = q1 + words, q3 = q2 + words;
-            int b0 = Integer.MAX_VALUE, b1 = b0, b2 = b0, b3 = b0;
-            for (int d = 0, end = nd * words; d < end; d += words) {
-                int h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-                for (int w = 0; w < words; w++) {
-                    long x = doc[d + w];
-                    h0 += Long.bitCount(query[q0 + w] ^ x);
-                    h1 += Long.bitCount(query[q1 + w] ^ x);
-                    h2 += Long.bitCount(query[q2 + w] ^ x);
-                    h3 += Long.bitCount(query[q3 + w] ^ x);
-                }
-                b0 = Math.min(b0, h0);
-                b1 = Math.min(b1, h1);
-                b2 = Math.min(b2, h2);
-                b3 = Math.min(b3, h3);
+    static long[] transpose(long[] packed, int nq, int words) {
+        int blocks = (nq + LANES - 1) / LANES;
+        long[] t = new long[blocks * words * LANES];
+        for (int i = 0; i < nq; i++) {
+            for (int w = 0; w < words; w++) {
+                t[((i / LANES) * words + w) * LANES + i % LANES] = packed[i * words + w];
             }
-            sum += 4L * dims - 2L * ((long) b0 + b1 + b2 + b3);
         }
-        for (; i < nq; i++) {
-            int best = Integer.MAX_VALUE;
-            int qo = i * words;
+        return t;
+    }
+
+    /**
+     * Query rows in lanes: the smallest hamming distance of each query row over the document's rows is a lane-wise
+     * min, so a document costs one XOR, one popcount and one add per (document word, block of eight query rows).
+     *
+     * @param qT  the query as {@link #transpose} lays it out
+     * @param doc the document's bit rows as {@link #unpack} lays them out
+     */
+    static float maxSim(long[] qT, int nq, long[] doc, int nd, int words, int dims) {
+        VectorSpecies<Long> species = LongVector.SPECIES_512;
+        int blocks = (nq + LANES - 1) / LANES;
+        int blockStride = words * LANES;
+        LongVector maxHamming = LongVector.broadcast(species, Long.MAX_VALUE);
+        long hammingSum = 0;
+        int b = 0;
+        for (; b + 2 <= blocks; b += 2) { // two blocks share each broadcast document word
+            int s0 = b * blockStride, s1 = s0 + blockStride;
+            LongVector m0 = maxHamming, m1 = maxHamming;
             for (int d = 0, end = nd * words; d < end; d += words) {
+                LongVector h0 = LongVector.zero(species), h1 = h0;
+                for (int w = 0, o = 0; w < words; w++, o += LANES) {
+                    long x = doc[d + w];
+                    h0 = h0.add(LongVector.fromArray(species, qT, s0 + o).lanewise(VectorOperators.XOR, x).lanewise(VectorOperators.BIT_COUNT));
+                    h1 = h1.add(LongVector.fromArray(species, qT, s1 + o).lanewise(VectorOperators.XOR, x).lanewise(VectorOperators.BIT_COUNT));
+                }
+                m0 = m0.min(h0);
+                m1 = m1.min(h1);
+            }
+            hammingSum += m0.reduceLanesToLong(VectorOperators.ADD) + sumRealRows(m1, nq - (b + 1) * LANES);
+        }
+        for (; b < blocks; b++) {
+            int s0 = b * blockStride;
+            LongVector m0 = maxHamming;
+            for (int d = 0, end = nd * words; d < end; d += words) {
+                LongVector h0 = LongVector.zero(species);
+                for (int w = 0, o = 0; w < words; w++, o += LANES) {
+                    h0 = h0.add(LongVector.fromArray(species, qT, s0 + o).lanewise(VectorOperators.XOR, doc[d + w]).lanewise(VectorOperators.BIT_COUNT));
+                }
+                m0 = m0.min(h0);
+            }
+            hammingSum += sumRealRows(m0, nq - b * LANES);
+        }
+        return (float) ((long) nq * dims - 2 * hammingSum);
+    }
+
+    private static long sumRealRows(LongVector perRow, int realRows) {
+        return perRow.reduceLanesToLong(VectorOperators.ADD, perRow.species().indexInRange(0, realRows));
+    }
+
+    /** The reference the vectorized kernel must agree with: one query row and one document row at a time. */
+    static float maxSimScalar(long[] packed, int nq, long[] doc, int nd, int words, int dims) {
+        long sum = 0;
+        for (int i = 0; i < nq; i++) {
+            int best = Integer.MAX_VALUE;
+            for (int d = 0; d < nd * words; d += words) {
                 int hamming = 0;
                 for (int w = 0; w < words; w++) {
-                    hamming += Long.bitCount(query[qo + w] ^ doc[d + w]);
+                    hamming += Long.bitCount(packed[i * words + w] ^ doc[d + w]);
                 }
                 best = Math.min(best, hamming);
             }

@@ -59,7 +59,7 @@ public final class MaxSim {
             for (int i = 0; i < nq; i++) {
                 System.arraycopy(rows[i], 0, flat, i * dims, dims);
             }
-            this.bits = elementType == ElementType.BIT ? BitMaxSim.pack(rows, dims) : null;
+            this.bits = elementType == ElementType.BIT ? BitMaxSim.transpose(BitMaxSim.pack(rows, dims), nq, (dims + 63) / 64) : null;
             this.transposed = elementType == ElementType.BIT ? null : FloatMaxSim.transpose(flat, nq, dims);
         }
 

@@ -18,9 +18,32 @@ public class TestMaxSimKernels extends LuceneTestCase {
         }
     }
 
+    public void testBitKernelEqualsScalar() {
+        for (int iter = 0; iter < 300; iter++) {
+            int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(40), nd = 1 + random().nextInt(30);
+            int words = (dims + 63) / 64;
+            long[] q = randomBits(nq, dims), d = randomBits(nd, dims);
+            assertEquals("dims " + dims + " nq " + nq + " nd " + nd, BitMaxSim.maxSimScalar(q, nq, d, nd, words, dims),
+                BitMaxSim.maxSim(BitMaxSim.transpose(q, nq, words), nq, d, nd, words, dims), 0f);
+        }
+    }
+
+    /** Rows of whole longs whose bits past {@code dims} are zero, as {@link BitMaxSim#unpack} leaves them. */
+    private static long[] randomBits(int rows, int dims) {
+        int words = (dims + 63) / 64;
+        long[] bits = new long[rows * words];
+        for (int r = 0; r < rows; r++) {
+            for (int w = 0; w < words; w++) {
+                int valid = Math.min(64, dims - w * 64);
+                bits[r * words + w] = random().nextLong() & (valid == 64 ? -1L : (1L << valid) - 1);
+            }
+        }
+        return bits;
+    }
+
     public void testBitKernelIsDimsMinusTwiceHamming() {
         for (int iter = 0; iter < 200; iter++) {
-            int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(6), nd = 1 + random().nextInt(10);
+            int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(40), nd = 1 + random().nextInt(10);
             float[][] query = new float[nq][], doc = new float[nd][];
             for (int i = 0; i < nq; i++) {
                 query[i] = signs(dims);
