@@ -49,6 +49,8 @@ public final class MaxSim {
         final float[] flat;
         final float[] transposed;
         final long[] bits;
+        /** Set when int8 documents are scored by the native kernel (dot product and cosine). */
+        final NativeMaxSim.Query int8;
 
         PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity) {
             this.nq = rows.length;
@@ -61,6 +63,9 @@ public final class MaxSim {
             }
             this.bits = elementType == ElementType.BIT ? BitMaxSim.transpose(BitMaxSim.pack(rows, dims), nq, (dims + 63) / 64) : null;
             this.transposed = elementType == ElementType.BIT ? null : FloatMaxSim.transpose(flat, nq, dims);
+            this.int8 = elementType == ElementType.INT8 && l2 == false && NativeMaxSim.supports(nq, dims)
+                ? NativeMaxSim.prepare(flat, nq, dims)
+                : null;
         }
 
         public int size() {
@@ -90,6 +95,9 @@ public final class MaxSim {
             if (q.elementType == ElementType.BIT) {
                 words = BitMaxSim.unpack(stored.bytes, stored.offset, n, stride, words);
                 return BitMaxSim.maxSim(q.bits, q.nq, words, n, (stride + 7) / 8, dims);
+            }
+            if (q.int8 != null) {
+                return q.int8.maxSim(stored.bytes, stored.offset, n);
             }
             if (floats.length < n * dims) {
                 floats = new float[Math.max(n * dims, floats.length * 2)];

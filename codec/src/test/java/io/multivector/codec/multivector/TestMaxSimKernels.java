@@ -69,6 +69,51 @@ public class TestMaxSimKernels extends LuceneTestCase {
         }
     }
 
+    public void testNativeInt8KernelLoadsWhereTheCpuHasVnni() throws Exception {
+        String cpu = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+        assertEquals(cpu.contains(" avx512_vnni") && cpu.contains(" avx512bw"), NativeMaxSim.AVAILABLE);
+    }
+
+    /** Native int8 against the int8 matrix decoded to float and scored in double precision. */
+    public void testNativeInt8KernelEqualsDecodedReference() {
+        assumeTrue("no native int8 kernel on this machine", NativeMaxSim.AVAILABLE);
+        for (int iter = 0; iter < 300; iter++) {
+            int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(50), nd = 1 + random().nextInt(40);
+            float[][] query = new float[nq][], doc = new float[nd][];
+            for (int i = 0; i < nq; i++) {
+                query[i] = random(dims);
+            }
+            for (int j = 0; j < nd; j++) {
+                doc[j] = random(dims);
+            }
+            byte[] stored = ElementType.INT8.encode(doc, dims);
+            float[][] decoded = ElementType.INT8.decode(new org.apache.lucene.util.BytesRef(stored), dims);
+            double expected = 0;
+            for (float[] qi : query) {
+                double best = Double.NEGATIVE_INFINITY;
+                for (float[] dj : decoded) {
+                    double dot = 0;
+                    for (int c = 0; c < dims; c++) {
+                        dot += (double) qi[c] * dj[c];
+                    }
+                    best = Math.max(best, dot);
+                }
+                expected += best;
+            }
+            float[] flat = new float[nq * dims];
+            for (int i = 0; i < nq; i++) {
+                System.arraycopy(query[i], 0, flat, i * dims, dims);
+            }
+            // the query is quantized to int16 (at most half a step per value), document values are exact
+            float actual = NativeMaxSim.prepare(flat, nq, dims).maxSim(stored, 0, nd);
+            assertEquals("dims " + dims + " nq " + nq + " nd " + nd, expected, actual, 1e-3 * nq * Math.max(1, dims / 128.0));
+            // and the same through the scorer the query uses
+            MaxSim.PreparedQuery prepared = MaxSim.prepare(query, dims, ElementType.INT8, TokenSimilarity.DOT_PRODUCT);
+            assertNotNull(prepared.int8);
+            assertEquals(actual, prepared.newDocScorer().maxSim(new org.apache.lucene.util.BytesRef(stored)), 0f);
+        }
+    }
+
     private static float[] random(int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
