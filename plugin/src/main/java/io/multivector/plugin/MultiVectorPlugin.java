@@ -189,6 +189,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME),
             "formats", List.of(io.multivector.codec.multivector.MultiVectorDocValuesFormat.NAME,
                 io.multivector.codec.dense.L1HnswVectorsFormat.NAME),
+            "maxsim_kernels", io.multivector.codec.multivector.MaxSim.kernels(),
             "models", inference.get() == null ? ModelRegistry.BUILT_INS.stream().sorted().toList() : inference.get().registry().ids()
         ));
     }

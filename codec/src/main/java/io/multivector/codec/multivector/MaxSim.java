@@ -36,6 +36,19 @@ public final class MaxSim {
         return prepared;
     }
 
+    /**
+     * Which kernel scores each element type in this JVM, as {@code type:kernel} (int8 depends on whether the
+     * native library loaded on this CPU): for the plugin's inventory and the benchmarks.
+     */
+    public static java.util.List<String> kernels() {
+        java.util.List<String> kernels = new java.util.ArrayList<>();
+        for (ElementType type : ElementType.values()) {
+            String kernel = type == ElementType.INT8 && NativeMaxSim.AVAILABLE ? "native-avx512-vnni" : "java-vector-api";
+            kernels.add(type.name().toLowerCase(java.util.Locale.ROOT) + ":" + kernel);
+        }
+        return kernels;
+    }
+
     public static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
         return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity);
     }
