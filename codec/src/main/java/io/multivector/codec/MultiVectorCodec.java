@@ -1,10 +1,13 @@
 package io.multivector.codec;
 
 import io.multivector.codec.multivector.MultiVectorDocValuesFormat;
+import io.multivector.codec.source.SourceVectors;
+import io.multivector.codec.source.VectorSourceStoredFieldsFormat;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.DocValuesFormat;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.StoredFieldsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.perfield.PerFieldDocValuesFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
@@ -17,14 +20,19 @@ import java.util.function.Predicate;
  * {@link MultiVectorDocValuesFormat}, dense vector fields the HNSW format their mapping asks for. Every other
  * field keeps the wrapped codec's formats. Per-field formats are recorded by name in each segment, so the
  * no-argument instance that SPI creates reads every segment this codec wrote.
+ *
+ * <p>Version 11 stores vectors once: the stored {@code _source} keeps a mask in place of each vector value and
+ * reads back with the vectors restored from their formats ({@link VectorSourceStoredFieldsFormat}). Segments of
+ * version 10 (sources stored whole) are read by {@link MultiVectorCodec10}.
  */
 public final class MultiVectorCodec extends FilterCodec {
 
-    public static final String NAME = "MultiVectorCodec10";
+    public static final String NAME = "MultiVectorCodec11";
     public static final int MAX_DENSE_DIMS = 4096;
 
     private final DocValuesFormat docValuesFormat;
     private final KnnVectorsFormat knnVectorsFormat;
+    private final StoredFieldsFormat storedFieldsFormat;
 
     /** For reading segments (SPI). */
     public MultiVectorCodec() {
@@ -37,6 +45,8 @@ public final class MultiVectorCodec extends FilterCodec {
      */
     public MultiVectorCodec(Codec delegate, Predicate<String> multiVectorFields, Function<String, KnnVectorsFormat> denseFormats) {
         super(NAME, delegate);
+        this.storedFieldsFormat = new VectorSourceStoredFieldsFormat(delegate.storedFieldsFormat(),
+            field -> multiVectorFields.test(field) || denseFormats.apply(field) != null, SourceVectors.load());
         DocValuesFormat multiVector = new MultiVectorDocValuesFormat();
         DocValuesFormat delegateDocValues = delegate.docValuesFormat();
         KnnVectorsFormat delegateVectors = delegate.knnVectorsFormat();
@@ -77,5 +87,10 @@ public final class MultiVectorCodec extends FilterCodec {
     @Override
     public KnnVectorsFormat knnVectorsFormat() {
         return knnVectorsFormat;
+    }
+
+    @Override
+    public StoredFieldsFormat storedFieldsFormat() {
+        return storedFieldsFormat;
     }
 }

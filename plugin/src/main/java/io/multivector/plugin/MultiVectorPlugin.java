@@ -186,7 +186,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "queries", getQueries().stream().map(spec -> spec.getName().getPreferredName()).toList(),
             "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
             "search_pipeline_processors", List.of(),
-            "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME),
+            "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME, io.multivector.codec.MultiVectorCodec10.NAME),
             "formats", List.of(io.multivector.codec.multivector.MultiVectorDocValuesFormat.NAME,
                 io.multivector.codec.dense.L1HnswVectorsFormat.NAME),
             "maxsim_kernels", io.multivector.codec.multivector.MaxSim.kernels(),

@@ -2,6 +2,7 @@ package io.multivector.plugin.mapper;
 
 import io.multivector.codec.dense.DenseVectorFormats;
 import io.multivector.plugin.codec.MultiVectorIndexSettings;
+import io.multivector.codec.source.VectorFieldAttributes;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.FloatVectorValues;
@@ -103,7 +104,9 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
             this.similarity = similarity;
             this.indexOptions = indexOptions;
             this.model = model;
-            this.luceneType = KnnFloatVectorField.createFieldType(dims, DenseVectorFormats.luceneSimilarity(similarity));
+            this.luceneType = new FieldType(KnnFloatVectorField.createFieldType(dims, DenseVectorFormats.luceneSimilarity(similarity)));
+            VectorFieldAttributes.markDense(luceneType); // the segment can then restore this field's vectors into _source
+            luceneType.freeze();
         }
 
         @Override
