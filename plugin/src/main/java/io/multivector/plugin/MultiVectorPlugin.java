@@ -6,7 +6,10 @@ import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
 import io.multivector.plugin.query.FieldModels;
 import io.multivector.plugin.search.HideVectorsFetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhase;
+import io.multivector.plugin.search.IncludeVectorsExt;
+import io.multivector.plugin.search.ScrollKeepsVectorsFilter;
 import io.multivector.rest.PluginInventory;
+import org.opensearch.action.support.ActionFilter;
 import io.multivector.rest.RestEncodeAction;
 import io.multivector.rest.RestModelsAction;
 import io.multivector.rest.RestStatsAction;
@@ -143,6 +146,16 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     @Override
     public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
         return List.of(new HideVectorsFetchSubPhase());
+    }
+
+    @Override
+    public List<SearchExtSpec<?>> getSearchExts() {
+        return List.of(new SearchExtSpec<>(IncludeVectorsExt.NAME, IncludeVectorsExt::new, IncludeVectorsExt::fromXContent));
+    }
+
+    @Override
+    public List<ActionFilter> getActionFilters() {
+        return List.of(new ScrollKeepsVectorsFilter());
     }
 
     @Override

@@ -19,15 +19,16 @@ import java.util.Map;
 /**
  * Search hits leave the plugin's vectors out of {@code _source} unless the request names what it wants: a
  * document can carry thousands of numbers per model, which nobody reading hits wants by default. Vectors come
- * back when asked for, through {@code _source} includes or {@code fields}. GET, updates and reindex see the
- * whole source, so nothing is lost.
+ * back when asked for, through {@code _source} includes, {@code fields} or {@link IncludeVectorsExt}. GET and
+ * updates read the whole source; scroll searches (reindex, update by query) get {@link IncludeVectorsExt}.
  */
 public final class HideVectorsFetchSubPhase implements FetchSubPhase {
 
     @Override
     public FetchSubPhaseProcessor getProcessor(FetchContext context) {
         FetchSourceContext source = context.fetchSourceContext();
-        if (source == null || source.fetchSource() == false || source.includes().length > 0) {
+        if (source == null || source.fetchSource() == false || source.includes().length > 0
+            || context.getSearchExt(IncludeVectorsExt.NAME) instanceof IncludeVectorsExt ext && ext.includeVectors()) {
             return null;
         }
         List<String> vectorFields = new ArrayList<>();
