@@ -13,23 +13,15 @@ import java.util.Map;
  * {@code pixel_values} float {@code [batch, 3, 224, 224]}, output {@code image_embeds [batch, dims]} (a
  * {@code [batch, tokens, dims]} output is read at its first token). Images run in batches of at most 32.
  */
-public final class ClipImageEncoder implements Encoder, AutoCloseable {
+public final class ClipImageEncoder extends ClipTower {
 
     static final String PIXEL_VALUES = "pixel_values";
     static final int MAX_BATCH = 32;
 
-    private final String id;
-    private final ClipSession session;
     private final ClipImagePreprocessor preprocessor = new ClipImagePreprocessor(ClipImagePreprocessor.DEFAULT_SIZE);
-    private final int dims;
-    private final boolean normalize;
-    private final EncoderStats stats = new EncoderStats();
 
     public ClipImageEncoder(String id, byte[] onnxModel, int dims, boolean normalize, int threads) {
-        this.id = id;
-        this.session = new ClipSession(onnxModel, threads, PIXEL_VALUES, "image_embeds");
-        this.dims = dims;
-        this.normalize = normalize;
+        super(id, new ClipSession(onnxModel, threads, PIXEL_VALUES, "image_embeds"), dims, normalize);
     }
 
     @Override
@@ -37,7 +29,7 @@ public final class ClipImageEncoder implements Encoder, AutoCloseable {
         throw new IllegalArgumentException("model [" + id + "] (image) encodes images, not texts");
     }
 
-    /** @throws IllegalArgumentException naming the first image that cannot be decoded */
+    /** @throws IllegalArgumentException for the first image that cannot be decoded, naming its index in a batch */
     @Override
     public List<float[][]> encodeImages(List<byte[]> images) {
         long start = System.nanoTime();
@@ -51,7 +43,7 @@ public final class ClipImageEncoder implements Encoder, AutoCloseable {
                 try {
                     System.arraycopy(preprocessor.pixels(images.get(from + b)), 0, pixels, b * plane, plane);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("image [" + (from + b) + "]: " + e.getMessage(), e);
+                    throw images.size() == 1 ? e : new IllegalArgumentException("image [" + (from + b) + "]: " + e.getMessage(), e);
                 }
             }
             OnnxTensor tensor;
@@ -61,48 +53,15 @@ public final class ClipImageEncoder implements Encoder, AutoCloseable {
                 throw new IllegalStateException("cannot build the pixel tensor: " + e.getMessage(), e);
             }
             for (float[] row : session.run(Map.of(PIXEL_VALUES, tensor), batch, new int[batch])) {
-                out.add(new float[][] { checked(id, row, dims, normalize) });
+                out.add(vector(row));
             }
         }
         stats.record(images.size(), System.nanoTime() - start);
         return out;
     }
 
-    /** The row as the model's vector: of the registered dims, L2-normalized when asked. */
-    static float[] checked(String id, float[] row, int dims, boolean normalize) {
-        if (row.length != dims) {
-            throw new IllegalArgumentException("model [" + id + "] outputs [" + row.length + "] dims, not the [" + dims + "] it was registered with");
-        }
-        return normalize ? BertEncoder.l2Normalize(row) : row;
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
     @Override
     public ModelKind kind() {
         return ModelKind.IMAGE;
-    }
-
-    @Override
-    public int dims() {
-        return dims;
-    }
-
-    @Override
-    public long modelBytes() {
-        return session.modelBytes;
-    }
-
-    @Override
-    public EncoderStats stats() {
-        return stats;
-    }
-
-    @Override
-    public void close() {
-        session.close();
     }
 }

@@ -15,24 +15,16 @@ import java.util.Map;
  * when the model declares it), output {@code text_embeds [batch, dims]}; a {@code [batch, 77, dims]} output is read at
  * the end-of-text token, where CLIP pools. Queries and documents are encoded alike.
  */
-public final class ClipTextEncoder implements Encoder, AutoCloseable {
+public final class ClipTextEncoder extends ClipTower {
 
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
 
-    private final String id;
-    private final ClipSession session;
     private final ClipBpeTokenizer tokenizer;
-    private final int dims;
-    private final boolean normalize;
-    private final EncoderStats stats = new EncoderStats();
 
     public ClipTextEncoder(String id, byte[] onnxModel, ClipBpeTokenizer tokenizer, int dims, boolean normalize, int threads) {
-        this.id = id;
-        this.session = new ClipSession(onnxModel, threads, INPUT_IDS, "text_embeds");
+        super(id, new ClipSession(onnxModel, threads, INPUT_IDS, "text_embeds"), dims, normalize);
         this.tokenizer = tokenizer;
-        this.dims = dims;
-        this.normalize = normalize;
     }
 
     @Override
@@ -61,39 +53,14 @@ public final class ClipTextEncoder implements Encoder, AutoCloseable {
         }
         List<float[][]> out = new ArrayList<>(batch);
         for (float[] row : session.run(inputs, batch, endToken)) {
-            out.add(new float[][] { ClipImageEncoder.checked(id, row, dims, normalize) });
+            out.add(vector(row));
         }
         stats.record(batch, System.nanoTime() - start);
         return out;
     }
 
     @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
     public ModelKind kind() {
         return ModelKind.CLIP_TEXT;
-    }
-
-    @Override
-    public int dims() {
-        return dims;
-    }
-
-    @Override
-    public long modelBytes() {
-        return session.modelBytes;
-    }
-
-    @Override
-    public EncoderStats stats() {
-        return stats;
-    }
-
-    @Override
-    public void close() {
-        session.close();
     }
 }

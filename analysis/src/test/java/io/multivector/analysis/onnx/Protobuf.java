@@ -41,16 +41,6 @@ public final class Protobuf {
         return bytes(field, m.toByteArray());
     }
 
-    /** A 32-bit float field (wire type 5, little-endian). */
-    Protobuf float32(int field, float f) {
-        tag(field, 5);
-        int bits = Float.floatToIntBits(f);
-        for (int i = 0; i < 4; i++) {
-            out.write((bits >>> (8 * i)) & 0xFF);
-        }
-        return this;
-    }
-
     byte[] toByteArray() {
         return out.toByteArray();
     }
