@@ -98,15 +98,24 @@ public final class InferenceService implements AutoCloseable {
 
     /** A query text's vectors; concurrent and repeated requests for the same text and model share one encoding. */
     public void encodeQuery(String model, String text, ActionListener<float[][]> listener) {
-        encodeQuery(new QueryKey(model, text, false), listener);
+        encodeQuery(model, text, false, listener);
     }
 
     /** A query image's vector (base64 JPEG or PNG), cached like query texts. */
     public void encodeQueryImage(String model, String base64Image, ActionListener<float[][]> listener) {
-        encodeQuery(new QueryKey(model, base64Image, true), listener);
+        encodeQuery(model, base64Image, true, listener);
     }
 
-    private void encodeQuery(QueryKey key, ActionListener<float[][]> listener) {
+    /** Keyed by the loaded encoder, not its id: a model deleted and registered again with other files is a new key. */
+    private void encodeQuery(String model, String input, boolean image, ActionListener<float[][]> listener) {
+        Encoder encoder;
+        try {
+            encoder = registry.get(model);
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        QueryKey key = new QueryKey(encoder, input, image);
         CompletableFuture<float[][]> future;
         boolean owner = false;
         synchronized (queryCache) {
@@ -125,11 +134,7 @@ public final class InferenceService implements AutoCloseable {
                 }
                 mine.completeExceptionally(e);
             });
-            if (key.image()) {
-                run(() -> registry.get(key.model()).encodeImages(decodeImages(List.of(key.input()))), done);
-            } else {
-                encode(key.model(), List.of(key.input()), true, done);
-            }
+            run(() -> image ? encoder.encodeImages(decodeImages(List.of(input))) : encoder.encode(List.of(input), true), done);
         }
         future.whenComplete((vectors, e) -> {
             if (e != null) {
@@ -140,7 +145,7 @@ public final class InferenceService implements AutoCloseable {
         });
     }
 
-    private record QueryKey(String model, String input, boolean image) {}
+    private record QueryKey(Encoder encoder, String input, boolean image) {}
 
     @Override
     public void close() throws Exception {
