@@ -10,6 +10,7 @@ import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 import io.multivector.analysis.tokenizer.WordPieceTokenizer;
 
 import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -128,15 +129,15 @@ public final class ModelRegistry implements AutoCloseable {
         return infos;
     }
 
-    /** A small gray PNG, to check an image model's output once at registration. */
+    /** A small black PNG, to check an image model's output once at registration; written in memory, no cache file. */
     private static byte[] blankImage() {
-        try {
-            ByteArrayOutputStream png = new ByteArrayOutputStream();
-            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", png);
-            return png.toByteArray();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(png)) {
+            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return png.toByteArray();
     }
 
     private Loaded load(ModelDefinition definition) {
