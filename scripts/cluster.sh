@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
-#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--heap 1g] [--models DIR]
+#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--heap 1g] [--models DIR]...
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
 #
@@ -11,7 +11,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; heap=1g; models=""
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; heap=1g; models=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     --nodes) nodes=$2; shift 2 ;;
     --knn) knn=true; shift ;;
     --heap) heap=$2; shift 2 ;;
-    --models) models=$2; shift 2 ;; # copied into each node's config/multivector, for registered models
+    --models) models+=("$2"); shift 2 ;; # copied into each node's config/multivector, for registered models; may repeat
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -112,9 +112,9 @@ start() {
         || { cat "$home/plugin-install.log" >&2; exit 1; }
     fi
     write_config "$i" "$home"
-    if [ -n "$models" ]; then
-      mkdir -p "$home/config/multivector" && cp -r "$models"/. "$home/config/multivector/"
-    fi
+    for source in "${models[@]}"; do
+      mkdir -p "$home/config/multivector" && cp -r "$source"/. "$home/config/multivector/"
+    done
     [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$home"
     log "starting node-$i on http://127.0.0.1:$((port + i))"
     as_node_user env OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \

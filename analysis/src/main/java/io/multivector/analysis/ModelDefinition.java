@@ -2,6 +2,7 @@ package io.multivector.analysis;
 
 import io.multivector.analysis.encoder.BertEncoder;
 import io.multivector.analysis.encoder.ModelKind;
+import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,8 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A model registered by a user: a BERT-style ONNX model and its tokenizer.json, given as paths relative to the
- * node's {@code config/multivector} directory (never an absolute path, a path out of it, or a URL).
+ * A model registered by a user: an ONNX model and (for text kinds) its tokenizer.json, given as paths relative to the
+ * node's {@code config/multivector} directory (never an absolute path, a path out of it, or a URL). Text kinds take a
+ * BERT-style model and a WordPiece tokenizer; {@code clip_text} a CLIP text tower and its BPE tokenizer (max_tokens is
+ * its context length, 77 by default); {@code image} a CLIP vision tower alone (no tokenizer_file).
  */
 public record ModelDefinition(String id, ModelKind kind, String modelFile, String tokenizerFile, int dims, BertEncoder.Pooling pooling,
                               boolean normalize, int maxTokens, int queryLength) {
@@ -24,7 +27,11 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
             throw new IllegalArgumentException("model id [" + id + "] must be 1-64 lowercase letters, digits, '.', '_' or '-'");
         }
         checkRelative("model_file", modelFile);
-        checkRelative("tokenizer_file", tokenizerFile);
+        if (kind.needsTokenizer()) {
+            checkRelative("tokenizer_file", tokenizerFile);
+        } else if (tokenizerFile != null) {
+            throw new IllegalArgumentException("[tokenizer_file] is not used by [" + kind.jsonName() + "] models");
+        }
         if (dims < 1 || dims > 4096) {
             throw new IllegalArgumentException("[dims] must be between 1 and 4096, got [" + dims + "]");
         }
@@ -59,14 +66,15 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         }
         Object kind = body.get("kind");
         if (kind == null) {
-            throw new IllegalArgumentException("[kind] is required: text_dense or text_tokens");
+            throw new IllegalArgumentException("[kind] is required: text_dense, text_tokens, image or clip_text");
         }
+        ModelKind modelKind = ModelKind.fromJson(kind.toString());
         String pooling = String.valueOf(body.getOrDefault("pooling", "mean")).toUpperCase(Locale.ROOT);
         if (pooling.equals("MEAN") == false && pooling.equals("CLS") == false) {
             throw new IllegalArgumentException("[pooling] must be mean or cls, got [" + body.get("pooling") + "]");
         }
-        int maxTokens = intValue(body, "max_tokens", 256);
-        return new ModelDefinition(id, ModelKind.fromJson(kind.toString()), (String) body.get("model_file"),
+        int maxTokens = intValue(body, "max_tokens", modelKind == ModelKind.CLIP_TEXT ? ClipBpeTokenizer.CLIP_CONTEXT_LENGTH : 256);
+        return new ModelDefinition(id, modelKind, (String) body.get("model_file"),
             (String) body.get("tokenizer_file"), intValue(body, "dims", -1), BertEncoder.Pooling.valueOf(pooling),
             Boolean.parseBoolean(String.valueOf(body.getOrDefault("normalize", "true"))), maxTokens,
             intValue(body, "query_length", Math.min(32, maxTokens)));
@@ -91,7 +99,9 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("kind", kind.jsonName());
         map.put("model_file", modelFile);
-        map.put("tokenizer_file", tokenizerFile);
+        if (tokenizerFile != null) {
+            map.put("tokenizer_file", tokenizerFile);
+        }
         map.put("dims", dims);
         map.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
         map.put("normalize", normalize);

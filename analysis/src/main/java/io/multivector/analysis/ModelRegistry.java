@@ -2,10 +2,18 @@ package io.multivector.analysis;
 
 import io.multivector.analysis.encoder.BertEncoder;
 import io.multivector.analysis.encoder.BertSession;
+import io.multivector.analysis.encoder.ClipImageEncoder;
+import io.multivector.analysis.encoder.ClipTextEncoder;
 import io.multivector.analysis.encoder.Encoder;
 import io.multivector.analysis.encoder.ModelKind;
+import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 import io.multivector.analysis.tokenizer.WordPieceTokenizer;
 
+import javax.imageio.ImageIO;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +42,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Loaded> registered = new ConcurrentHashMap<>();
     private volatile BertSession minilmSession;
 
-    private record Loaded(ModelDefinition definition, BertSession session, BertEncoder encoder) {}
+    /** A registered model as loaded: what to close when it goes (its session, or the encoder owning one) and its encoder. */
+    private record Loaded(ModelDefinition definition, AutoCloseable resources, Encoder encoder) {}
 
     public ModelRegistry(int threads) {
         this(threads, ModelSource.NONE);
@@ -71,7 +80,11 @@ public final class ModelRegistry implements AutoCloseable {
         }
         Loaded loaded = load(definition);
         try {
-            loaded.encoder().encode(List.of("a dimension check"), false);
+            if (definition.kind().takesImages()) {
+                loaded.encoder().encodeImages(List.of(blankImage()));
+            } else {
+                loaded.encoder().encode(List.of("a dimension check"), false);
+            }
         } finally {
             close(loaded);
         }
@@ -103,7 +116,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (BUILT_INS.contains(id)) {
                 Encoder encoder = loaded.get(id);
                 ModelKind kind = id.equals(MINILM) ? ModelKind.TEXT_DENSE : ModelKind.TEXT_TOKENS;
-                long memory = encoder instanceof BertEncoder bert ? bert.modelBytes() : 0;
+                long memory = encoder == null ? 0 : encoder.modelBytes();
                 infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats()));
             } else {
                 ModelDefinition definition = definitions.get(id);
@@ -116,14 +129,39 @@ public final class ModelRegistry implements AutoCloseable {
         return infos;
     }
 
+    /** A small black PNG, to check an image model's output once at registration; written in memory, no cache file. */
+    private static byte[] blankImage() {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(png)) {
+            ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return png.toByteArray();
+    }
+
     private Loaded load(ModelDefinition definition) {
         try {
             byte[] model = source.read(definition.modelFile());
-            WordPieceTokenizer tokenizer = new WordPieceTokenizer(new java.io.ByteArrayInputStream(source.read(definition.tokenizerFile())));
-            BertSession session = new BertSession(model, tokenizer, threads);
-            BertEncoder encoder = new BertEncoder(definition.id(), definition.kind(), session, definition.dims(), definition.maxTokens(),
-                definition.queryLength(), definition.pooling(), definition.normalize());
-            return new Loaded(definition, session, encoder);
+            String id = definition.id();
+            return switch (definition.kind()) {
+                case IMAGE -> {
+                    ClipImageEncoder encoder = new ClipImageEncoder(id, model, definition.dims(), definition.normalize(), threads);
+                    yield new Loaded(definition, encoder, encoder);
+                }
+                case CLIP_TEXT -> {
+                    ClipBpeTokenizer tokenizer = new ClipBpeTokenizer(new ByteArrayInputStream(source.read(definition.tokenizerFile())),
+                        definition.maxTokens());
+                    ClipTextEncoder encoder = new ClipTextEncoder(id, model, tokenizer, definition.dims(), definition.normalize(), threads);
+                    yield new Loaded(definition, encoder, encoder);
+                }
+                case TEXT_DENSE, TEXT_TOKENS -> {
+                    WordPieceTokenizer tokenizer = new WordPieceTokenizer(new ByteArrayInputStream(source.read(definition.tokenizerFile())));
+                    BertSession session = new BertSession(model, tokenizer, threads);
+                    yield new Loaded(definition, session, new BertEncoder(id, definition.kind(), session, definition.dims(),
+                        definition.maxTokens(), definition.queryLength(), definition.pooling(), definition.normalize()));
+                }
+            };
         } catch (IOException e) {
             throw new IllegalArgumentException("model [" + definition.id() + "]: cannot read its files: " + e.getMessage(), e);
         }
@@ -132,7 +170,7 @@ public final class ModelRegistry implements AutoCloseable {
     private static void close(Loaded loaded) {
         if (loaded != null) {
             try {
-                loaded.session().close();
+                loaded.resources().close();
             } catch (Exception e) {
                 // closing a session frees native memory; a failure leaves nothing to recover
             }

@@ -19,13 +19,14 @@ import java.util.Map;
 import static org.opensearch.rest.RestRequest.Method.POST;
 
 /**
- * {@code POST _plugins/_multivector/_encode {"model": "minilm", "texts": [...], "as_query": false}}: the vectors a
- * model gives, for clients that embed themselves and for debugging. Dense models give one vector per text, token
- * models one matrix per text.
+ * {@code POST _plugins/_multivector/_encode {"model": "minilm", "texts": [...], "as_query": false}} (or
+ * {@code "images": [base64 JPEG or PNG, ...]} for image models): the vectors a model gives, for clients that embed
+ * themselves and for debugging. Dense, image and clip_text models give one vector per input, token models one matrix
+ * per text.
  */
 public final class RestEncodeAction extends BaseRestHandler {
 
-    static final int MAX_TEXTS = 256;
+    static final int MAX_INPUTS = 256;
 
     private final InferenceService inference;
 
@@ -50,41 +51,62 @@ public final class RestEncodeAction extends BaseRestHandler {
             body = parser.map();
         }
         String model = stringField(body, "model");
-        Object textsValue = body.get("texts");
-        if (!(textsValue instanceof List<?> list) || list.isEmpty()) {
-            throw new IllegalArgumentException("[texts] must be a non-empty array of strings");
-        }
-        if (list.size() > MAX_TEXTS) {
-            throw new IllegalArgumentException("[texts] holds [" + list.size() + "] texts, at most " + MAX_TEXTS + " per request");
-        }
-        List<String> texts = new ArrayList<>();
-        for (Object text : list) {
-            if (!(text instanceof String s)) {
-                throw new IllegalArgumentException("[texts] must hold strings, found [" + text + "]");
-            }
-            texts.add(s);
-        }
-        boolean asQuery = Boolean.TRUE.equals(body.get("as_query"));
         for (String key : body.keySet()) {
-            if (List.of("model", "texts", "as_query").contains(key) == false) {
-                throw new IllegalArgumentException("unknown parameter [" + key + "]; accepted: [model, texts, as_query]");
+            if (List.of("model", "texts", "images", "as_query").contains(key) == false) {
+                throw new IllegalArgumentException("unknown parameter [" + key + "]; accepted: [model, texts, images, as_query]");
             }
         }
+        if (body.containsKey("texts") == body.containsKey("images")) {
+            throw new IllegalArgumentException("give either [texts] or [images] (base64 JPEG or PNG)");
+        }
+        boolean images = body.containsKey("images");
+        List<String> inputs = strings(body, images ? "images" : "texts");
+        boolean asQuery = Boolean.TRUE.equals(body.get("as_query"));
         Encoder encoder = inference.encoder(model);
-        return channel -> inference.encode(model, texts, asQuery, ActionListener.wrap(vectors -> {
-            XContentBuilder builder = channel.newBuilder();
-            builder.startObject().field("model", model).field("kind", encoder.kind().jsonName()).field("dims", encoder.dims());
-            builder.startArray("vectors");
-            for (float[][] matrix : vectors) {
-                if (encoder.kind().isMultiVector()) {
-                    builder.value(matrix);
-                } else {
-                    builder.value(matrix[0]);
+        if (encoder.kind().takesImages() != images) {
+            throw new IllegalArgumentException("model [" + model + "] (" + encoder.kind().jsonName() + ") encodes "
+                + (encoder.kind().takesImages() ? "[images]" : "[texts]") + ", not [" + (images ? "images" : "texts") + "]");
+        }
+        List<byte[]> imageBytes = images ? InferenceService.decodeImages(inputs) : null;
+        return channel -> {
+            ActionListener<List<float[][]>> respond = ActionListener.wrap(vectors -> {
+                XContentBuilder builder = channel.newBuilder();
+                builder.startObject().field("model", model).field("kind", encoder.kind().jsonName()).field("dims", encoder.dims());
+                builder.startArray("vectors");
+                for (float[][] matrix : vectors) {
+                    if (encoder.kind().isMultiVector()) {
+                        builder.value(matrix);
+                    } else {
+                        builder.value(matrix[0]);
+                    }
                 }
+                builder.endArray().endObject();
+                channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
+            }, e -> sendFailure(channel, e));
+            if (images) {
+                inference.encodeImages(model, imageBytes, respond);
+            } else {
+                inference.encode(model, inputs, asQuery, respond);
             }
-            builder.endArray().endObject();
-            channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
-        }, e -> sendFailure(channel, e)));
+        };
+    }
+
+    /** A non-empty array of at most {@link #MAX_INPUTS} strings. */
+    private static List<String> strings(Map<String, Object> body, String field) {
+        if (!(body.get(field) instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException("[" + field + "] must be a non-empty array of strings");
+        }
+        if (list.size() > MAX_INPUTS) {
+            throw new IllegalArgumentException("[" + field + "] holds [" + list.size() + "] items, at most " + MAX_INPUTS + " per request");
+        }
+        List<String> strings = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof String s)) {
+                throw new IllegalArgumentException("[" + field + "] must hold strings, found [" + item + "]");
+            }
+            strings.add(s);
+        }
+        return strings;
     }
 
     static void sendFailure(org.opensearch.rest.RestChannel channel, Exception e) {

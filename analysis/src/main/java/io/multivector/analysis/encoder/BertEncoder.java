@@ -61,6 +61,7 @@ public final class BertEncoder implements Encoder {
         return stats;
     }
 
+    @Override
     public long modelBytes() {
         return session.modelBytes;
     }
@@ -168,6 +169,7 @@ public final class BertEncoder implements Encoder {
         return kept.toArray(new float[0][]);
     }
 
+    /** Scales v to unit length in place; a zero vector stays zero. */
     static float[] l2Normalize(float[] v) {
         double sum = 0;
         for (float x : v) {

@@ -24,15 +24,8 @@ public final class BertSession implements AutoCloseable {
     final long modelBytes;
 
     public BertSession(byte[] onnxModel, WordPieceTokenizer tokenizer, int threads) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            this.session = env.createSession(onnxModel, options);
-            this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
-        } catch (OrtException e) {
-            throw new IllegalArgumentException("cannot load the ONNX model: " + e.getMessage(), e);
-        }
+        this.session = OnnxSessions.open(onnxModel, threads);
+        this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
         this.tokenizer = tokenizer;
         this.modelBytes = onnxModel.length;
     }

@@ -12,10 +12,23 @@ public interface Encoder {
     int dims();
 
     /**
-     * Encodes texts: for {@link ModelKind#TEXT_DENSE} each result has one vector, for {@link ModelKind#TEXT_TOKENS}
-     * one per kept token. {@code asQuery} selects the query form (token models pad queries with [MASK]).
+     * Encodes texts: for {@link ModelKind#TEXT_TOKENS} each result has one vector per kept token, for the other text
+     * kinds one vector. {@code asQuery} selects the query form (token models pad queries with [MASK]). Image models
+     * refuse texts.
      */
     List<float[][]> encode(List<String> texts, boolean asQuery);
+
+    /**
+     * Encodes images (JPEG or PNG bytes), one vector each; only {@link ModelKind#IMAGE} models take images.
+     *
+     * @throws IllegalArgumentException when the model takes texts, or some bytes are not a decodable image
+     */
+    default List<float[][]> encodeImages(List<byte[]> images) {
+        throw new IllegalArgumentException("model [" + id() + "] (" + kind().jsonName() + ") encodes texts, not images");
+    }
+
+    /** Size of the model's weights, as loaded. */
+    long modelBytes();
 
     EncoderStats stats();
 }

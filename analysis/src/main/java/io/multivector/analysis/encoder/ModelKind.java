@@ -1,5 +1,6 @@
 package io.multivector.analysis.encoder;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /** What a model turns text or images into. */
@@ -7,7 +8,11 @@ public enum ModelKind {
     /** One vector per text (pooled), for dense_vector fields. */
     TEXT_DENSE,
     /** One vector per token (ColBERT style), for multi_vector fields. */
-    TEXT_TOKENS;
+    TEXT_TOKENS,
+    /** CLIP's vision tower: one vector per image (JPEG or PNG), for dense_vector fields. */
+    IMAGE,
+    /** CLIP's text tower: one vector per text, in the image vectors' space, for dense_vector fields. */
+    CLIP_TEXT;
 
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
@@ -19,10 +24,20 @@ public enum ModelKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown model kind [" + name + "]; known: [text_dense, text_tokens]");
+        throw new IllegalArgumentException("unknown model kind [" + name + "]; known: " + Arrays.stream(values()).map(ModelKind::jsonName).toList());
     }
 
     public boolean isMultiVector() {
         return this == TEXT_TOKENS;
+    }
+
+    /** Whether the model's inputs are images (given as base64 in requests) rather than texts. */
+    public boolean takesImages() {
+        return this == IMAGE;
+    }
+
+    /** Whether a registration names a tokenizer.json: every kind but {@link #IMAGE}. */
+    public boolean needsTokenizer() {
+        return this != IMAGE;
     }
 }

@@ -26,18 +26,22 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * {@code multivector_embed}: one source field → several model vectors, e.g.
  * {@code {"field_map": {"description": {"desc_minilm": "minilm", "desc_tokens": "minilm-tokens"}}, "skip_existing": true}}.
- * A bulk request is encoded in batches, one per model. Each model must fit its target field (dense model →
- * dense_vector, token model → multi_vector, equal dims): a document that breaks this, or whose text cannot be
- * encoded, fails alone with a clear error; the others are indexed.
+ * A bulk request is encoded in batches, one per model. Source fields hold texts, or base64 JPEG/PNG images for
+ * {@code image} models, e.g. {@code {"photo": {"photo_clip": "clip-vision"}}}. Each model must fit its target field
+ * (dense, image and clip_text models → dense_vector, token model → multi_vector, equal dims): a document that breaks
+ * this, or whose input cannot be encoded (a broken image), fails alone with a clear error; the others are indexed.
  */
 public final class MultiVectorEmbedProcessor extends AbstractProcessor {
 
     public static final String TYPE = "multivector_embed";
     static final int MAX_CHARS = 100_000;
+    /** Base64 of a 15 MB image. */
+    static final int MAX_IMAGE_CHARS = 20_000_000;
 
     private final Map<String, Map<String, String>> fieldMap;
     private final boolean skipExisting;
@@ -124,45 +128,65 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
             handler.accept(results);
             return;
         }
-        // models asked for the same texts (one source field, several models) are encoded in one task,
+        // models asked for the same inputs (one source field, several models) are encoded in one task,
         // and share the network run when they can
-        Map<List<String>, List<String>> modelsByTexts = new LinkedHashMap<>();
-        byModel.forEach((model, targets) -> modelsByTexts.computeIfAbsent(targets.stream().map(Target::text).toList(), t -> new ArrayList<>())
-            .add(model));
-        AtomicInteger pending = new AtomicInteger(modelsByTexts.size());
-        modelsByTexts.forEach((texts, models) -> inference.encodeTogether(models, texts, ActionListener.wrap(perModel -> {
+        Map<List<String>, List<String>> modelsByInputs = new LinkedHashMap<>();
+        byModel.forEach((model, targets) -> modelsByInputs.computeIfAbsent(targets.stream().map(Target::input).toList(),
+            t -> new ArrayList<>()).add(model));
+        AtomicInteger pending = new AtomicInteger(modelsByInputs.size());
+        modelsByInputs.forEach((inputs, models) -> encodeGroup(models, inputs, IntStream.range(0, inputs.size()).boxed().toList(), byModel,
+            results, () -> {
+                if (pending.decrementAndGet() == 0) {
+                    handler.accept(results);
+                }
+            }, pending));
+    }
+
+    /**
+     * Encodes the inputs at {@code positions} (indices into each model's targets) with the models, and puts the vectors in
+     * place. A batch that fails is tried again one document at a time, so that only the documents that cannot be encoded
+     * (a broken image, say) fail, each with its own error.
+     */
+    private void encodeGroup(List<String> models, List<String> inputs, List<Integer> positions, Map<String, List<Target>> byModel,
+                             List<IngestDocumentWrapper> results, Runnable done, AtomicInteger pending) {
+        inference.encodeTogether(models, inputs, ActionListener.wrap(perModel -> {
             synchronized (results) {
                 for (int m = 0; m < models.size(); m++) {
                     List<Target> targets = byModel.get(models.get(m));
-                    for (int t = 0; t < targets.size(); t++) {
-                        Target target = targets.get(t);
+                    for (int p = 0; p < positions.size(); p++) {
+                        Target target = targets.get(positions.get(p));
                         IngestDocumentWrapper wrapper = results.get(target.doc());
                         if (wrapper.getException() == null) {
-                            float[][] matrix = perModel.get(m).get(t);
+                            float[][] matrix = perModel.get(m).get(p);
                             wrapper.getIngestDocument().setFieldValue(target.field(), target.multiVector() ? base64(matrix) : toList(matrix[0]));
                         }
                     }
                 }
             }
-            if (pending.decrementAndGet() == 0) {
-                handler.accept(results);
-            }
+            done.run();
         }, e -> {
+            if (positions.size() > 1) {
+                pending.addAndGet(positions.size() - 1);
+                for (int p = 0; p < positions.size(); p++) {
+                    encodeGroup(models, List.of(inputs.get(p)), List.of(positions.get(p)), byModel, results, done, pending);
+                }
+                return;
+            }
             synchronized (results) {
                 for (String model : models) {
-                    for (Target target : byModel.get(model)) {
-                        IngestDocumentWrapper w = results.get(target.doc());
-                        results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), e));
-                    }
+                    Target target = byModel.get(model).get(positions.get(0));
+                    IngestDocumentWrapper w = results.get(target.doc());
+                    Exception failure = e instanceof IllegalArgumentException ? new IllegalArgumentException("[" + TYPE + "] field ["
+                        + target.source() + "] cannot be encoded with model [" + model + "]: " + e.getMessage(), e) : e;
+                    results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), failure));
                 }
             }
-            if (pending.decrementAndGet() == 0) {
-                handler.accept(results);
-            }
-        })));
+            done.run();
+        }));
     }
 
-    private record Target(int doc, String field, String text, boolean multiVector) {}
+    /** One vector to compute: the document, its source field, the target field, the input (a text, or a base64 image). */
+    private record Target(int doc, String source, String field, String input, boolean multiVector) {}
 
     private void plan(int docIndex, IngestDocument doc, Map<String, Object> previousSource, Map<String, List<Target>> byModel) {
         String index = doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class);
@@ -171,22 +195,24 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
                 continue; // no source text: the document is indexed without these vectors
             }
             Object value = doc.getFieldValue(source.getKey(), Object.class);
-            if (!(value instanceof String text)) {
-                throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] must be a string, got ["
+            if (!(value instanceof String input)) {
+                throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] must be a string (a text, or a base64 image), got ["
                     + (value == null ? "null" : value.getClass().getSimpleName()) + "]");
             }
-            if (text.length() > MAX_CHARS) {
-                throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] has " + text.length()
-                    + " characters, more than the " + MAX_CHARS + " the processor encodes");
-            }
-            boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), text);
+            boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), input);
             for (Map.Entry<String, String> target : source.getValue().entrySet()) {
                 boolean multiVector = checkFits(index, target.getKey(), target.getValue());
+                int maxChars = inference.encoder(target.getValue()).kind().takesImages() ? MAX_IMAGE_CHARS : MAX_CHARS;
+                if (input.length() > maxChars) {
+                    throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] has " + input.length()
+                        + " characters, more than the " + maxChars + " the processor encodes with model [" + target.getValue() + "]");
+                }
                 if (unchanged && previousSource.get(target.getKey()) != null) {
-                    doc.setFieldValue(target.getKey(), previousSource.get(target.getKey())); // skip_existing: same text, same vectors
+                    doc.setFieldValue(target.getKey(), previousSource.get(target.getKey())); // skip_existing: same input, same vectors
                     continue;
                 }
-                byModel.computeIfAbsent(target.getValue(), m -> new ArrayList<>()).add(new Target(docIndex, target.getKey(), text, multiVector));
+                byModel.computeIfAbsent(target.getValue(), m -> new ArrayList<>())
+                    .add(new Target(docIndex, source.getKey(), target.getKey(), input, multiVector));
             }
         }
     }

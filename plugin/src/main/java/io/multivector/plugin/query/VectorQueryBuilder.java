@@ -43,6 +43,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     static final ParseField NUM_CANDIDATES = new ParseField("num_candidates");
     static final ParseField FILTER = new ParseField("filter");
     static final ParseField QUERY_TEXT = new ParseField("query_text");
+    static final ParseField QUERY_IMAGE = new ParseField("query_image");
     static final ParseField MODEL = new ParseField("model");
 
     /** Set once by the plugin: query texts are encoded by the node's models, found through the field's mapping. */
@@ -61,28 +62,32 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     private final Integer numCandidates;
     private final QueryBuilder filter;
     private final String queryText;
+    /** A base64 JPEG or PNG, for image models; encoded like {@code queryText}. */
+    private final String queryImage;
     private final String model;
-    /** The encoding of {@code queryText}, filled by the rewrite's async action on the coordinating node. */
+    /** The encoding of {@code queryText} or {@code queryImage}, filled by the rewrite's async action on the coordinating node. */
     private final Supplier<float[][]> pendingVectors;
 
     public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, Integer k, Integer numCandidates,
                               QueryBuilder filter) {
-        this(field, queryVectors, singleVector, null, null, k, numCandidates, filter, null);
+        this(field, queryVectors, singleVector, null, null, null, k, numCandidates, filter, null);
     }
 
-    public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, String queryText, String model, Integer k,
-                              Integer numCandidates, QueryBuilder filter, Supplier<float[][]> pendingVectors) {
+    public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, String queryText, String queryImage, String model,
+                              Integer k, Integer numCandidates, QueryBuilder filter, Supplier<float[][]> pendingVectors) {
         this.field = Objects.requireNonNull(field, "[vector] requires [field]");
         this.queryVectors = queryVectors;
         this.singleVector = singleVector;
         this.queryText = queryText;
+        this.queryImage = queryImage;
         this.model = model;
         this.k = k;
         this.numCandidates = numCandidates;
         this.filter = filter;
         this.pendingVectors = pendingVectors;
-        if ((queryVectors == null || queryVectors.length == 0) == (queryText == null)) {
-            throw new IllegalArgumentException("[vector] requires one of [query_vector], [query_vectors] or [query_text]");
+        int queries = (queryVectors == null || queryVectors.length == 0 ? 0 : 1) + (queryText == null ? 0 : 1) + (queryImage == null ? 0 : 1);
+        if (queries != 1) {
+            throw new IllegalArgumentException("[vector] requires one of [query_vector], [query_vectors], [query_text] or [query_image]");
         }
         if (k != null && (k < 1 || k > 10_000)) {
             throw new IllegalArgumentException("[vector] [k] must be between 1 and 10000, got [" + k + "]");
@@ -101,6 +106,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             queryVectors[i] = in.readFloatArray();
         }
         queryText = in.readOptionalString();
+        queryImage = in.readOptionalString();
         model = in.readOptionalString();
         pendingVectors = null;
         singleVector = in.readBoolean();
@@ -117,6 +123,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             out.writeFloatArray(vector);
         }
         out.writeOptionalString(queryText);
+        out.writeOptionalString(queryImage);
         out.writeOptionalString(model);
         out.writeBoolean(singleVector);
         out.writeOptionalVInt(k);
@@ -133,7 +140,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     }
 
     public static VectorQueryBuilder fromXContent(XContentParser parser) throws IOException {
-        String field = null, queryName = null, current = null, queryText = null, model = null;
+        String field = null, queryName = null, current = null, queryText = null, queryImage = null, model = null;
         float[][] vectors = null;
         boolean single = false;
         Integer k = null, numCandidates = null;
@@ -152,6 +159,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 filter = parseInnerQueryBuilder(parser);
             } else if (token.isValue() && QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
                 queryText = parser.text();
+            } else if (token.isValue() && QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
+                queryImage = parser.text();
             } else if (token.isValue() && MODEL.match(current, parser.getDeprecationHandler())) {
                 model = parser.text();
             } else if (token.isValue() && FIELD.match(current, parser.getDeprecationHandler())) {
@@ -172,7 +181,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] requires [field]");
         }
         try {
-            return new VectorQueryBuilder(field, vectors, single, queryText, model, k, numCandidates, filter, null).queryName(queryName)
+            return new VectorQueryBuilder(field, vectors, single, queryText, queryImage, model, k, numCandidates, filter, null).queryName(queryName)
                 .boost(boost);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
@@ -183,8 +192,10 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
         builder.startObject(NAME);
         builder.field(FIELD.getPreferredName(), field);
-        if (queryVectors == null) {
+        if (queryText != null) {
             builder.field(QUERY_TEXT.getPreferredName(), queryText);
+        } else if (queryImage != null) {
+            builder.field(QUERY_IMAGE.getPreferredName(), queryImage);
         } else if (singleVector) {
             builder.field(QUERY_VECTOR.getPreferredName(), queryVectors[0]);
         } else {
@@ -214,25 +225,25 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         if (filter != null) {
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
-                return new VectorQueryBuilder(field, queryVectors, singleVector, queryText, model, k, numCandidates, rewrittenFilter, null)
+                return new VectorQueryBuilder(field, queryVectors, singleVector, null, null, model, k, numCandidates, rewrittenFilter, null)
                     .queryName(queryName).boost(boost);
             }
         }
         return this;
     }
 
-    /** Encodes {@code query_text} with the model, asynchronously, then becomes a query over the vectors. */
+    /** Encodes {@code query_text} or {@code query_image} with the model, asynchronously, then becomes a query over the vectors. */
     private QueryBuilder rewriteText(QueryRewriteContext context) {
         if (pendingVectors != null) {
             float[][] vectors = pendingVectors.get();
             if (vectors == null) {
                 return this;
             }
-            return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, model, k, numCandidates, filter, null).queryName(queryName)
+            return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, null, model, k, numCandidates, filter, null).queryName(queryName)
                 .boost(boost);
         }
         if (inference == null) {
-            throw new IllegalStateException("[" + NAME + "] query_text needs the multivector plugin's inference service");
+            throw new IllegalStateException("[" + NAME + "] query_text and query_image need the multivector plugin's inference service");
         }
         FieldModels.Mapped mapped = fieldModels.resolve(field);
         String modelId = model != null ? model : mapped.model();
@@ -245,19 +256,30 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             throw new IllegalArgumentException("[" + NAME + "] model [" + modelId + "] is [" + encoder.kind().jsonName() + "], which does not fit field ["
                 + field + "] of type [" + mapped.type() + "]");
         }
+        if (encoder.kind().takesImages() != (queryImage != null)) {
+            throw new IllegalArgumentException("[" + NAME + "] model [" + modelId + "] (" + encoder.kind().jsonName() + ") encodes "
+                + (encoder.kind().takesImages() ? "images: use [query_image]" : "texts: use [query_text]"));
+        }
         SetOnce<float[][]> encoded = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> inference.encodeQuery(modelId, queryText, ActionListener.wrap(vectors -> {
-            encoded.set(vectors);
-            listener.onResponse(null);
-        }, listener::onFailure)));
-        return new VectorQueryBuilder(field, null, false, queryText, modelId, k, numCandidates, filter, encoded::get).queryName(queryName)
+        context.registerAsyncAction((client, listener) -> {
+            ActionListener<float[][]> done = ActionListener.wrap(vectors -> {
+                encoded.set(vectors);
+                listener.onResponse(null);
+            }, listener::onFailure);
+            if (queryImage != null) {
+                inference.encodeQueryImage(modelId, queryImage, done);
+            } else {
+                inference.encodeQuery(modelId, queryText, done);
+            }
+        });
+        return new VectorQueryBuilder(field, null, false, queryText, queryImage, modelId, k, numCandidates, filter, encoded::get).queryName(queryName)
             .boost(boost);
     }
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
         if (queryVectors == null) {
-            throw new IllegalStateException("[" + NAME + "] query_text was not encoded: the query must be rewritten on the coordinating node first");
+            throw new IllegalStateException("[" + NAME + "] query_text or query_image was not encoded: the query must be rewritten on the coordinating node first");
         }
         MappedFieldType mapped = context.fieldMapper(field);
         if (mapped instanceof VectorFieldType == false) {
@@ -275,13 +297,13 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     @Override
     protected boolean doEquals(VectorQueryBuilder other) {
         return field.equals(other.field) && Arrays.deepEquals(queryVectors, other.queryVectors) && singleVector == other.singleVector
-            && Objects.equals(queryText, other.queryText) && Objects.equals(model, other.model) && pendingVectors == other.pendingVectors
+            && Objects.equals(queryText, other.queryText) && Objects.equals(queryImage, other.queryImage) && Objects.equals(model, other.model) && pendingVectors == other.pendingVectors
             && Objects.equals(k, other.k) && Objects.equals(numCandidates, other.numCandidates) && Objects.equals(filter, other.filter);
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, model, k, numCandidates, filter);
+        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, queryImage, model, k, numCandidates, filter);
     }
 
     @Override

@@ -6,14 +6,17 @@ import io.multivector.analysis.encoder.Encoder;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.threadpool.ThreadPool;
 
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Runs the node's models off the network threads, on the plugin's own bounded pool, and remembers recent
- * query encodings: subqueries of one request that share a text and a model encode it once.
+ * query encodings: subqueries of one request that share a text (or an image) and a model encode it once.
  */
 public final class InferenceService implements AutoCloseable {
 
@@ -44,43 +47,75 @@ public final class InferenceService implements AutoCloseable {
     }
 
     public void encode(String model, List<String> texts, boolean asQuery, ActionListener<List<float[][]>> listener) {
-        threadPool.executor(THREAD_POOL).execute(() -> {
-            List<float[][]> vectors;
-            try {
-                vectors = registry.get(model).encode(texts, asQuery);
-            } catch (Exception e) {
-                listener.onFailure(e);
-                return;
-            }
-            listener.onResponse(vectors);
-        });
+        run(() -> registry.get(model).encode(texts, asQuery), listener);
+    }
+
+    /** Images (JPEG or PNG bytes) through an {@code image} model, one vector each. */
+    public void encodeImages(String model, List<byte[]> images, ActionListener<List<float[][]>> listener) {
+        run(() -> registry.get(model).encodeImages(images), listener);
     }
 
     /**
-     * The same texts through several models, in one task; models over one network (minilm and minilm-tokens)
-     * share its run. Results in the order of {@code models}.
+     * The same inputs through several models, in one task; models over one network (minilm and minilm-tokens)
+     * share its run. Inputs are texts, or base64 images for image models. Results in the order of {@code models}.
      */
-    public void encodeTogether(List<String> models, List<String> texts, ActionListener<List<List<float[][]>>> listener) {
+    public void encodeTogether(List<String> models, List<String> inputs, ActionListener<List<List<float[][]>>> listener) {
+        run(() -> {
+            List<Encoder> encoders = models.stream().map(registry::get).toList();
+            if (encoders.stream().allMatch(e -> e instanceof BertEncoder)) {
+                return BertEncoder.encodeTogether(encoders.stream().map(e -> (BertEncoder) e).toList(), inputs, false);
+            }
+            return encoders.stream().map(e -> e.kind().takesImages() ? e.encodeImages(decodeImages(inputs)) : e.encode(inputs, false)).toList();
+        }, listener);
+    }
+
+    /** Runs an encoding on the inference pool; its failure goes to the listener. */
+    private <T> void run(Supplier<T> encoding, ActionListener<T> listener) {
         threadPool.executor(THREAD_POOL).execute(() -> {
-            List<List<float[][]>> vectors;
+            T result;
             try {
-                List<Encoder> encoders = models.stream().map(registry::get).toList();
-                if (encoders.stream().allMatch(e -> e instanceof BertEncoder)) {
-                    vectors = BertEncoder.encodeTogether(encoders.stream().map(e -> (BertEncoder) e).toList(), texts, false);
-                } else {
-                    vectors = encoders.stream().map(e -> e.encode(texts, false)).toList();
-                }
+                result = encoding.get();
             } catch (Exception e) {
                 listener.onFailure(e);
                 return;
             }
-            listener.onResponse(vectors);
+            listener.onResponse(result);
         });
+    }
+
+    /** Base64 images as bytes; a string that is not base64 is an IllegalArgumentException. */
+    public static List<byte[]> decodeImages(List<String> base64) {
+        List<byte[]> images = new ArrayList<>(base64.size());
+        for (String image : base64) {
+            try {
+                images.add(Base64.getDecoder().decode(image));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("an image is not valid base64: " + e.getMessage(), e);
+            }
+        }
+        return images;
     }
 
     /** A query text's vectors; concurrent and repeated requests for the same text and model share one encoding. */
     public void encodeQuery(String model, String text, ActionListener<float[][]> listener) {
-        QueryKey key = new QueryKey(model, text);
+        encodeQuery(model, text, false, listener);
+    }
+
+    /** A query image's vector (base64 JPEG or PNG), cached like query texts. */
+    public void encodeQueryImage(String model, String base64Image, ActionListener<float[][]> listener) {
+        encodeQuery(model, base64Image, true, listener);
+    }
+
+    /** Keyed by the loaded encoder, not its id: a model deleted and registered again with other files is a new key. */
+    private void encodeQuery(String model, String input, boolean image, ActionListener<float[][]> listener) {
+        Encoder encoder;
+        try {
+            encoder = registry.get(model);
+        } catch (Exception e) {
+            listener.onFailure(e);
+            return;
+        }
+        QueryKey key = new QueryKey(encoder, input, image);
         CompletableFuture<float[][]> future;
         boolean owner = false;
         synchronized (queryCache) {
@@ -93,12 +128,13 @@ public final class InferenceService implements AutoCloseable {
         }
         if (owner) {
             CompletableFuture<float[][]> mine = future;
-            encode(model, List.of(text), true, ActionListener.wrap(vectors -> mine.complete(vectors.get(0)), e -> {
+            ActionListener<List<float[][]>> done = ActionListener.wrap(vectors -> mine.complete(vectors.get(0)), e -> {
                 synchronized (queryCache) {
                     queryCache.remove(key);
                 }
                 mine.completeExceptionally(e);
-            }));
+            });
+            run(() -> image ? encoder.encodeImages(decodeImages(List.of(input))) : encoder.encode(List.of(input), true), done);
         }
         future.whenComplete((vectors, e) -> {
             if (e != null) {
@@ -109,7 +145,7 @@ public final class InferenceService implements AutoCloseable {
         });
     }
 
-    private record QueryKey(String model, String text) {}
+    private record QueryKey(Encoder encoder, String input, boolean image) {}
 
     @Override
     public void close() throws Exception {
