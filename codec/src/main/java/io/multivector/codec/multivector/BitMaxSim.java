@@ -4,9 +4,6 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * MaxSim over sign bits: the similarity of two ±1 vectors is {@code dims − 2·hamming}, and the hamming distance
@@ -14,23 +11,7 @@ import java.nio.ByteOrder;
  */
 final class BitMaxSim {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     private BitMaxSim() {}
-
-    /** Packs ±1 query rows (as {@link ElementType#BIT} encodes them) into longs: words per row = ceil(dims / 64). */
-    static long[] pack(float[][] query, int dims) {
-        int words = (dims + 63) / 64;
-        long[] packed = new long[query.length * words];
-        for (int i = 0; i < query.length; i++) {
-            for (int d = 0; d < dims; d++) {
-                if (query[i][d] > 0) {
-                    packed[i * words + d / 64] |= 1L << (d % 64);
-                }
-            }
-        }
-        return packed;
-    }
 
     static final int LANES = LongVector.SPECIES_512.length();
 
@@ -55,7 +36,7 @@ final class BitMaxSim {
      * min, so a document costs one XOR, one popcount and one add per (document word, block of eight query rows).
      *
      * @param qT  the query as {@link #transpose} lays it out
-     * @param doc the document's bit rows as {@link #unpack} lays them out
+     * @param doc the document's bit rows as {@link BitPacking#unpack} lays them out
      */
     static float maxSim(long[] qT, int nq, long[] doc, int nd, int words, int dims) {
         VectorSpecies<Long> species = LongVector.SPECIES_512;
@@ -96,45 +77,5 @@ final class BitMaxSim {
 
     private static long sumRealRows(LongVector perRow, int realRows) {
         return perRow.reduceLanesToLong(VectorOperators.ADD, perRow.species().indexInRange(0, realRows));
-    }
-
-    /** The reference the vectorized kernel must agree with: one query row and one document row at a time. */
-    static float maxSimScalar(long[] packed, int nq, long[] doc, int nd, int words, int dims) {
-        long sum = 0;
-        for (int i = 0; i < nq; i++) {
-            int best = Integer.MAX_VALUE;
-            for (int d = 0; d < nd * words; d += words) {
-                int hamming = 0;
-                for (int w = 0; w < words; w++) {
-                    hamming += Long.bitCount(packed[i * words + w] ^ doc[d + w]);
-                }
-                best = Math.min(best, hamming);
-            }
-            sum += dims - 2L * best;
-        }
-        return sum;
-    }
-
-    /** Reads bit rows of {@code bytesPerRow} bytes into whole-long rows (unused high bits stay zero). */
-    static long[] unpack(byte[] bytes, int offset, int nd, int bytesPerRow, long[] into) {
-        int words = (bytesPerRow + 7) / 8;
-        if (into == null || into.length < nd * words) {
-            into = new long[Math.max(nd * words, into == null ? 64 : into.length * 2)];
-        }
-        for (int j = 0; j < nd; j++) {
-            int src = offset + j * bytesPerRow;
-            int full = bytesPerRow / 8;
-            for (int w = 0; w < full; w++) {
-                into[j * words + w] = (long) LONGS.get(bytes, src + w * 8);
-            }
-            if (full < words) {
-                long last = 0;
-                for (int b = full * 8; b < bytesPerRow; b++) {
-                    last |= (bytes[src + b] & 0xFFL) << ((b - full * 8) * 8);
-                }
-                into[j * words + full] = last;
-            }
-        }
-        return into;
     }
 }

@@ -81,22 +81,4 @@ final class FloatMaxSim {
         }
         return sum;
     }
-
-    /** The reference the vectorized kernel must agree with; also used for dims narrower than one vector. */
-    static float maxSimScalar(float[] q, int nq, float[] doc, int nd, int dims, boolean l2) {
-        float sum = 0;
-        for (int i = 0; i < nq; i++) {
-            float best = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < nd; j++) {
-                float s = 0;
-                for (int c = 0; c < dims; c++) {
-                    float x = doc[j * dims + c], y = q[i * dims + c];
-                    s += l2 ? (y - x) * (y - x) : y * x;
-                }
-                best = Math.max(best, l2 ? -s : s);
-            }
-            sum += best;
-        }
-        return sum;
-    }
 }

@@ -15,6 +15,9 @@ public final class MaxSim {
 
     private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** The OpenSearch node always adds the module; without it, every kernel runs its plain loop. */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private MaxSim() {}
 
     /** The query rows as the kernels see them: normalized for cosine, reduced to signs (±1) for bit fields. */
@@ -43,14 +46,21 @@ public final class MaxSim {
     public static java.util.List<String> kernels() {
         java.util.List<String> kernels = new java.util.ArrayList<>();
         for (ElementType type : ElementType.values()) {
-            String kernel = type == ElementType.INT8 && NativeMaxSim.AVAILABLE ? "native-avx512-vnni" : "java-vector-api";
+            String kernel = type == ElementType.INT8 && NativeMaxSim.AVAILABLE ? "native-avx512-vnni"
+                : VECTOR_API ? "java-vector-api"
+                : "java-scalar";
             kernels.add(type.name().toLowerCase(java.util.Locale.ROOT) + ":" + kernel);
         }
         return kernels;
     }
 
     public static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
-        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity);
+        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, VECTOR_API, true);
+    }
+
+    /** With {@code simd} false, the plain loops score every precision (tests compare the two). */
+    static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity, boolean simd) {
+        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, simd, simd);
     }
 
     /** Immutable and shared by all the scorers of a search; each scorer takes its own {@link DocScorer}. */
@@ -60,12 +70,16 @@ public final class MaxSim {
         final ElementType elementType;
         final boolean l2;
         final float[] flat;
+        final boolean vectorized;
         final float[] transposed;
         final long[] bits;
+        final long[] bitsTransposed;
         /** Set when int8 documents are scored by the native kernel (dot product and cosine). */
         final NativeMaxSim.Query int8;
 
-        PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity) {
+        PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity, boolean vectorized,
+                      boolean nativeInt8) {
+            this.vectorized = vectorized;
             this.nq = rows.length;
             this.dims = dims;
             this.elementType = elementType;
@@ -74,9 +88,11 @@ public final class MaxSim {
             for (int i = 0; i < nq; i++) {
                 System.arraycopy(rows[i], 0, flat, i * dims, dims);
             }
-            this.bits = elementType == ElementType.BIT ? BitMaxSim.transpose(BitMaxSim.pack(rows, dims), nq, (dims + 63) / 64) : null;
-            this.transposed = elementType == ElementType.BIT ? null : FloatMaxSim.transpose(flat, nq, dims);
-            this.int8 = elementType == ElementType.INT8 && l2 == false && NativeMaxSim.supports(nq, dims)
+            boolean bit = elementType == ElementType.BIT;
+            this.bits = bit ? BitPacking.pack(rows, dims) : null;
+            this.bitsTransposed = bit && vectorized ? BitMaxSim.transpose(bits, nq, (dims + 63) / 64) : null;
+            this.transposed = bit || vectorized == false ? null : FloatMaxSim.transpose(flat, nq, dims);
+            this.int8 = elementType == ElementType.INT8 && l2 == false && nativeInt8 && NativeMaxSim.supports(nq, dims)
                 ? NativeMaxSim.prepare(flat, nq, dims)
                 : null;
         }
@@ -106,8 +122,10 @@ public final class MaxSim {
             int stride = q.elementType.bytesPerVector(dims);
             int n = stored.length / stride;
             if (q.elementType == ElementType.BIT) {
-                words = BitMaxSim.unpack(stored.bytes, stored.offset, n, stride, words);
-                return BitMaxSim.maxSim(q.bits, q.nq, words, n, (stride + 7) / 8, dims);
+                words = BitPacking.unpack(stored.bytes, stored.offset, n, stride, words);
+                int wordsPerRow = (stride + 7) / 8;
+                return q.vectorized ? BitMaxSim.maxSim(q.bitsTransposed, q.nq, words, n, wordsPerRow, dims)
+                    : ScalarMaxSim.bits(q.bits, q.nq, words, n, wordsPerRow, dims);
             }
             if (q.int8 != null) {
                 return q.int8.maxSim(stored.bytes, stored.offset, n);
@@ -135,7 +153,8 @@ public final class MaxSim {
                 }
                 default -> throw new AssertionError(q.elementType);
             }
-            return FloatMaxSim.maxSimTransposed(q.transposed, q.nq, floats, n, dims, q.l2);
+            return q.vectorized ? FloatMaxSim.maxSimTransposed(q.transposed, q.nq, floats, n, dims, q.l2)
+                : ScalarMaxSim.floats(q.flat, q.nq, floats, n, dims, q.l2);
         }
     }
 }

@@ -10,7 +10,7 @@ public class TestMaxSimKernels extends LuceneTestCase {
             int dims = 1 + random().nextInt(200), nq = 1 + random().nextInt(11), nd = 1 + random().nextInt(30);
             float[] q = random(nq * dims), d = random(nd * dims);
             for (boolean l2 : new boolean[] { false, true }) {
-                float expected = FloatMaxSim.maxSimScalar(q, nq, d, nd, dims, l2);
+                float expected = ScalarMaxSim.floats(q, nq, d, nd, dims, l2);
                 float transposed = FloatMaxSim.maxSimTransposed(FloatMaxSim.transpose(q, nq, dims), nq, d, nd, dims, l2);
                 assertEquals("transposed dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2, expected, transposed,
                     1e-4f * Math.max(1, Math.abs(expected)) * dims);
@@ -23,12 +23,12 @@ public class TestMaxSimKernels extends LuceneTestCase {
             int dims = 1 + random().nextInt(300), nq = 1 + random().nextInt(40), nd = 1 + random().nextInt(30);
             int words = (dims + 63) / 64;
             long[] q = randomBits(nq, dims), d = randomBits(nd, dims);
-            assertEquals("dims " + dims + " nq " + nq + " nd " + nd, BitMaxSim.maxSimScalar(q, nq, d, nd, words, dims),
+            assertEquals("dims " + dims + " nq " + nq + " nd " + nd, ScalarMaxSim.bits(q, nq, d, nd, words, dims),
                 BitMaxSim.maxSim(BitMaxSim.transpose(q, nq, words), nq, d, nd, words, dims), 0f);
         }
     }
 
-    /** Rows of whole longs whose bits past {@code dims} are zero, as {@link BitMaxSim#unpack} leaves them. */
+    /** Rows of whole longs whose bits past {@code dims} are zero, as {@link BitPacking#unpack} leaves them. */
     private static long[] randomBits(int rows, int dims) {
         int words = (dims + 63) / 64;
         long[] bits = new long[rows * words];
@@ -66,6 +66,29 @@ public class TestMaxSimKernels extends LuceneTestCase {
             MaxSim.PreparedQuery prepared = MaxSim.prepare(query, dims, ElementType.BIT, TokenSimilarity.DOT_PRODUCT);
             byte[] stored = ElementType.BIT.encode(doc, dims);
             assertEquals(expected, prepared.newDocScorer().maxSim(new org.apache.lucene.util.BytesRef(stored)), 0f);
+        }
+    }
+
+    /** What scores documents without the Vector API module gives what the vectorized kernels give. */
+    public void testScalarFallbackScoresLikeTheKernels() {
+        assertTrue("tests run with jdk.incubator.vector", MaxSim.VECTOR_API);
+        for (int iter = 0; iter < 200; iter++) {
+            int dims = 1 + random().nextInt(150), nq = 1 + random().nextInt(40), nd = 1 + random().nextInt(20);
+            float[][] query = new float[nq][], doc = new float[nd][];
+            for (int i = 0; i < nq; i++) {
+                query[i] = random(dims);
+            }
+            for (int j = 0; j < nd; j++) {
+                doc[j] = random(dims);
+            }
+            for (ElementType type : ElementType.values()) {
+                for (TokenSimilarity similarity : TokenSimilarity.values()) {
+                    org.apache.lucene.util.BytesRef stored = new org.apache.lucene.util.BytesRef(type.encode(doc, dims));
+                    float vectorized = MaxSim.prepare(query, dims, type, similarity, true).newDocScorer().maxSim(stored);
+                    float scalar = MaxSim.prepare(query, dims, type, similarity, false).newDocScorer().maxSim(stored);
+                    assertEquals(type + " " + similarity + " dims " + dims, scalar, vectorized, 1e-3f * Math.max(1, Math.abs(scalar)) * Math.max(1, dims / 64f));
+                }
+            }
         }
     }
 
