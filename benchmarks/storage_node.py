@@ -7,7 +7,7 @@ force-merged to one segment; sizes are the primaries' store size. Started by ben
 import argparse
 import json
 import random
-import urllib.request
+import time
 
 from maxsim_node import call, clustered_matrices
 
@@ -35,19 +35,27 @@ def main():
         "settings": dict(settings, **{"index.multivector": True}), "mappings": {"properties": {
             "tokens": {"type": "multi_vector", "dims": args.dims, "max_vectors": 4096},
             "copy": {"type": "object", "enabled": False}}}}, lambda m: {"tokens": m, "copy": m})
-    sizes = {}
+    indices["multi_vector float, index.derived_source.enabled (no _source stored)"] = ("st_derived", {
+        "settings": dict(settings, **{"index.multivector": True, "index.derived_source.enabled": True}), "mappings": {
+            "properties": {"tokens": {"type": "multi_vector", "dims": args.dims, "max_vectors": 4096}}}}, lambda m: {"tokens": m})
+    sizes, rates = {}, {}
     for label, (index, body, doc) in indices.items():
         try:
             call(args.url, "DELETE", f"/{index}")
         except Exception:
             pass
         call(args.url, "PUT", f"/{index}", body)
+        bodies = []
         for start in range(0, len(docs), 50):
             lines = []
             for i, m in enumerate(docs[start:start + 50], start):
                 lines += [json.dumps({"index": {"_id": str(i)}}), json.dumps(doc(m))]
-            response = call(args.url, "POST", f"/{index}/_bulk", "\n".join(lines) + "\n", ndjson=True)
+            bodies.append("\n".join(lines) + "\n")
+        started = time.perf_counter()
+        for body_text in bodies:
+            response = call(args.url, "POST", f"/{index}/_bulk", body_text, ndjson=True)
             assert not response["errors"], json.dumps(response)[:2000]
+        rates[label] = len(docs) / (time.perf_counter() - started)
         call(args.url, "POST", f"/{index}/_refresh")
         call(args.url, "POST", f"/{index}/_forcemerge?max_num_segments=1&flush=true")
         stats = call(args.url, "GET", f"/{index}/_stats/store")
@@ -55,10 +63,10 @@ def main():
         call(args.url, "DELETE", f"/{index}")
     print(f"\nBytes on disk, one segment: {args.docs} docs x ~{args.tokens} tokens x {args.dims} dims "
           f"({total_vectors} token vectors)")
-    print(f"{'index':<48}{'bytes':>14}{'B/vector':>10}{'vs source only':>16}")
+    print(f"{'index':<72}{'bytes':>14}{'B/vector':>10}{'vs source only':>16}{'bulk docs/s':>13}")
     base = sizes["source only (knn painless)"]
     for label, size in sizes.items():
-        print(f"{label:<48}{size:>14,}{size / total_vectors:>10.1f}{size / base:>15.2f}x")
+        print(f"{label:<72}{size:>14,}{size / total_vectors:>10.1f}{size / base:>15.2f}x{rates[label]:>13.0f}")
 
 
 if __name__ == "__main__":
