@@ -2,6 +2,7 @@ package io.multivector.plugin.source;
 
 import io.multivector.codec.source.SourceVectors;
 import org.apache.lucene.util.BytesRef;
+import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesReference;
 import org.opensearch.core.xcontent.DeprecationHandler;
 import org.opensearch.core.xcontent.MediaType;
@@ -11,6 +12,7 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -18,6 +20,7 @@ import java.util.function.Predicate;
  * Masks vector values in a stored {@code _source} (JSON, SMILE, CBOR or YAML, kept in its own syntax) and puts
  * them back. The mask is {@code false}: a value no vector field accepts, so it never stands for a real one.
  * Fields are matched by their full dotted path through objects; values inside arrays of objects stay as they are.
+ * JSON sources are masked by a byte scan ({@link JsonValueSpans}), others through the XContent parser.
  */
 public final class XContentSourceVectors implements SourceVectors {
 
@@ -28,6 +31,12 @@ public final class XContentSourceVectors implements SourceVectors {
 
     @Override
     public BytesRef strip(BytesRef source, Predicate<String> isVectorField) throws IOException {
+        if (MediaTypeRegistry.xContent(source.bytes, source.offset, source.length) == XContentType.JSON) {
+            int[] spans = JsonValueSpans.find(source.bytes, source.offset, source.length, isVectorField);
+            if (spans != null) {
+                return spans.length == 0 ? null : replaceSpans(source, spans, MASK_JSON);
+            }
+        }
         return rewrite(source, (path, parser, out) -> {
             XContentParser.Token token = parser.currentToken();
             if ((token == XContentParser.Token.START_ARRAY || token == XContentParser.Token.VALUE_STRING) && isVectorField.test(path)) {
@@ -60,6 +69,27 @@ public final class XContentSourceVectors implements SourceVectors {
             }
             return false;
         });
+    }
+
+    private static final byte[] MASK_JSON = "false".getBytes(StandardCharsets.UTF_8);
+
+    /** The source with each [start, end) span replaced by the same bytes. */
+    private static BytesRef replaceSpans(BytesRef source, int[] spans, byte[] replacement) {
+        int removed = 0;
+        for (int i = 0; i < spans.length; i += 2) {
+            removed += spans[i + 1] - spans[i];
+        }
+        byte[] out = new byte[source.length - removed + replacement.length * spans.length / 2];
+        int from = source.offset, to = 0;
+        for (int i = 0; i < spans.length; i += 2) {
+            System.arraycopy(source.bytes, from, out, to, spans[i] - from);
+            to += spans[i] - from;
+            System.arraycopy(replacement, 0, out, to, replacement.length);
+            to += replacement.length;
+            from = spans[i + 1];
+        }
+        System.arraycopy(source.bytes, from, out, to, source.offset + source.length - from);
+        return new BytesRef(out);
     }
 
     private static void writeVector(XContentBuilder out, float[] vector) throws IOException {

@@ -83,6 +83,39 @@ public class VectorSourceTests extends OpenSearchTestCase {
         }
     }
 
+    /** The JSON byte scan masks exactly what the XContent parser path masks (CBOR goes through the parser). */
+    public void testJsonScanMasksLikeTheParser() throws IOException {
+        XContentSourceVectors sourceVectors = new XContentSourceVectors();
+        java.util.function.Predicate<String> vectorFields = java.util.Set.of("tokens", "obj.emb", "odd \"key\"", "a.b.c")::contains;
+        for (int iter = 0; iter < 300; iter++) {
+            Map<String, Object> source = randomSource(iter);
+            source.put("text", "tricky \" ] } [ { \\ " + randomAlphaOfLength(3));
+            source.put("list", List.of(Map.of("tokens", List.of(List.of(1.5f))), "x]", 3));
+            if (random().nextBoolean()) {
+                source.put("a", Map.of("b", Map.of("c", "QUJD", "d", List.of())));
+            }
+            if (random().nextBoolean()) {
+                source.put("odd \"key\"", List.of(1f, 2f)); // escaped key: the scan gives up, the parser masks it
+            }
+            BytesRef json = bytes(source, XContentType.JSON, random().nextBoolean());
+            BytesRef cbor = bytes(source, XContentType.CBOR, false);
+            assertEquals(map(sourceVectors.strip(cbor, vectorFields)), map(sourceVectors.strip(json, vectorFields)));
+            Map<String, Object> masked = map(sourceVectors.strip(json, vectorFields));
+            assertEquals(false, masked.get("tokens"));
+            assertEquals(source.get("text"), masked.get("text"));
+            assertEquals(map(bytes(Map.of("l", source.get("list")), XContentType.JSON, false)).get("l"), masked.get("list"));
+        }
+    }
+
+    private static BytesRef bytes(Map<String, Object> source, XContentType type, boolean pretty) throws IOException {
+        try (XContentBuilder builder = MediaTypeRegistry.contentBuilder(type)) {
+            if (pretty) {
+                builder.prettyPrint();
+            }
+            return org.opensearch.core.common.bytes.BytesReference.bytes(builder.map(source)).toBytesRef();
+        }
+    }
+
     private static void assertSourcesRestored(Directory dir, Map<String, Map<String, Object>> expected) throws IOException {
         int seen = 0;
         try (DirectoryReader reader = DirectoryReader.open(dir)) {
