@@ -1,6 +1,6 @@
 package io.multivector.codec;
 
-import io.multivector.codec.multivector.MultiVectorDocValuesFormat;
+import io.multivector.codec.multivector.MultiVector11DocValuesFormat;
 import io.multivector.codec.source.SourceVectors;
 import io.multivector.codec.source.VectorSourceStoredFieldsFormat;
 import org.apache.lucene.codecs.Codec;
@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 
 /**
  * A codec over another one that gives the plugin's vector fields their formats: multi-vector fields get
- * {@link MultiVectorDocValuesFormat}, dense vector fields the HNSW format their mapping asks for. Every other
+ * {@link MultiVector11DocValuesFormat}, dense vector fields the HNSW format their mapping asks for. Every other
  * field keeps the wrapped codec's formats. Per-field formats are recorded by name in each segment, so the
  * no-argument instance that SPI creates reads every segment this codec wrote.
  *
@@ -47,7 +47,7 @@ public final class MultiVectorCodec extends FilterCodec {
         super(NAME, delegate);
         this.storedFieldsFormat = new VectorSourceStoredFieldsFormat(delegate.storedFieldsFormat(),
             field -> multiVectorFields.test(field) || denseFormats.apply(field) != null, SourceVectors.load());
-        DocValuesFormat multiVector = new MultiVectorDocValuesFormat();
+        DocValuesFormat multiVector = new MultiVector11DocValuesFormat();
         DocValuesFormat delegateDocValues = delegate.docValuesFormat();
         KnnVectorsFormat delegateVectors = delegate.knnVectorsFormat();
         this.docValuesFormat = new PerFieldDocValuesFormat() {

@@ -200,7 +200,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
             "search_pipeline_processors", List.of(),
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME, io.multivector.codec.MultiVectorCodec10.NAME),
-            "formats", List.of(io.multivector.codec.multivector.MultiVectorDocValuesFormat.NAME,
+            "formats", List.of(io.multivector.codec.multivector.MultiVector10DocValuesFormat.NAME,
+                io.multivector.codec.multivector.MultiVector11DocValuesFormat.NAME,
                 io.multivector.codec.dense.L1HnswVectorsFormat.NAME),
             "maxsim_kernels", io.multivector.codec.multivector.MaxSim.kernels(),
             "models", inference.get() == null ? ModelRegistry.BUILT_INS.stream().sorted().toList() : inference.get().registry().ids()

@@ -1,6 +1,6 @@
 package io.multivector.codec.multivector;
 
-import io.multivector.codec.source.VectorFieldAttributes;
+import io.multivector.codec.VectorFieldAttributes;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DocValuesType;
@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A document's token matrix, encoded at the field's precision into one binary doc value; the codec routes the
- * field to {@link MultiVectorDocValuesFormat}. Cosine fields are normalized here, once, at index time. The field
+ * field to {@link MultiVector11DocValuesFormat}. Cosine fields are normalized here, once, at index time. The field
  * type marks the field with its dims and precision, so a segment can decode its matrices by itself.
  */
 public final class MultiVectorField extends Field {

@@ -1,5 +1,6 @@
 package io.multivector.codec.source;
 
+import io.multivector.codec.VectorFieldAttributes;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.DocValuesProducer;
 import org.apache.lucene.codecs.KnnVectorsReader;

@@ -77,16 +77,19 @@ public class TestL1Search extends LuceneTestCase {
                 }
                 assertTrue("recall@10 " + recall, recall >= 0.9);
 
-                float[] query = randomVector(dims);
-                TopDocs filtered = searcher.search(new KnnFloatVectorQuery("v", query, 10, new TermQuery(new Term("parity", "even"))), 10);
-                Set<Integer> expectedEven = bruteForce(vectors, query, 10, true);
-                int found = 0;
-                for (ScoreDoc hit : filtered.scoreDocs) {
-                    int id = Integer.parseInt(searcher.storedFields().document(hit.doc).get("id"));
-                    assertEquals(0, id % 2);
-                    found += expectedEven.contains(id) ? 1 : 0;
+                // filtered: the same breadth as above (100 candidates), several queries; one query at k = 10 was noisy
+                double filteredRecall = 0;
+                for (int q = 0; q < queries; q++) {
+                    float[] query = randomVector(dims);
+                    TopDocs filtered = searcher.search(new KnnFloatVectorQuery("v", query, 100, new TermQuery(new Term("parity", "even"))), 10);
+                    Set<Integer> expectedEven = bruteForce(vectors, query, 10, true);
+                    for (ScoreDoc hit : filtered.scoreDocs) {
+                        int id = Integer.parseInt(searcher.storedFields().document(hit.doc).get("id"));
+                        assertEquals(0, id % 2);
+                        filteredRecall += expectedEven.contains(id) ? 0.1 / queries : 0;
+                    }
                 }
-                assertTrue("filtered recall " + found, found >= 8);
+                assertTrue("filtered recall@10 " + filteredRecall, filteredRecall >= 0.9);
             }
         }
     }

@@ -2,7 +2,7 @@ package io.multivector.plugin.mapper;
 
 import io.multivector.codec.dense.DenseVectorFormats;
 import io.multivector.plugin.codec.MultiVectorIndexSettings;
-import io.multivector.codec.source.VectorFieldAttributes;
+import io.multivector.codec.VectorFieldAttributes;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.FloatVectorValues;

@@ -5,7 +5,7 @@ import io.multivector.codec.dense.DenseVectorFormats;
 import io.multivector.codec.multivector.ElementType;
 import io.multivector.codec.multivector.MultiVectorField;
 import io.multivector.codec.multivector.TokenSimilarity;
-import io.multivector.codec.source.VectorFieldAttributes;
+import io.multivector.codec.VectorFieldAttributes;
 import org.apache.lucene.codecs.StoredFieldsReader;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;

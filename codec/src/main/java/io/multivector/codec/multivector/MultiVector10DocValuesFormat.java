@@ -10,19 +10,20 @@ import org.apache.lucene.index.SegmentWriteState;
 import java.io.IOException;
 
 /**
- * Format of multi-vector fields, version 1: each document's encoded token matrix is one contiguous binary value
+ * Reads segments written by version 10 of the multi-vector format (new segments are written by
+ * {@link MultiVector11DocValuesFormat}): each document's encoded token matrix is one contiguous binary value
  * (Lucene 9.0's binary doc-values layout: values back to back in one data file, addressed by a monotonic offset
  * table, read through mmap into one reused buffer per iterator: no allocation per document). The name is ours,
  * so the layout can change in a new version (a first-stage candidate index, aligned rows) while segments
  * written by this one stay readable through it.
  */
-public final class MultiVectorDocValuesFormat extends DocValuesFormat {
+public final class MultiVector10DocValuesFormat extends DocValuesFormat {
 
     public static final String NAME = "MultiVector10";
 
     private final DocValuesFormat layout = new Lucene90DocValuesFormat();
 
-    public MultiVectorDocValuesFormat() {
+    public MultiVector10DocValuesFormat() {
         super(NAME);
     }
 

@@ -1,4 +1,4 @@
-package io.multivector.codec.source;
+package io.multivector.codec;
 
 import io.multivector.codec.multivector.ElementType;
 import org.apache.lucene.document.FieldType;
@@ -31,19 +31,24 @@ public final class VectorFieldAttributes {
         type.putAttribute(KIND, DENSE);
     }
 
-    static boolean isMultiVector(FieldInfo info) {
+    /** The bytes of one vector of a marked multi-vector field; 1 for an unmarked field (any length is valid). */
+    public static int bytesPerVector(FieldInfo info) {
+        return isMultiVector(info) ? elementType(info).bytesPerVector(dims(info)) : 1;
+    }
+
+    public static boolean isMultiVector(FieldInfo info) {
         return MULTI_VECTOR.equals(info.getAttribute(KIND)) && info.getAttribute(DIMS) != null && info.getAttribute(ELEMENT_TYPE) != null;
     }
 
-    static boolean isDense(FieldInfo info) {
+    public static boolean isDense(FieldInfo info) {
         return DENSE.equals(info.getAttribute(KIND)) && info.getVectorDimension() > 0;
     }
 
-    static int dims(FieldInfo info) {
+    public static int dims(FieldInfo info) {
         return Integer.parseInt(info.getAttribute(DIMS));
     }
 
-    static ElementType elementType(FieldInfo info) {
+    public static ElementType elementType(FieldInfo info) {
         return ElementType.valueOf(info.getAttribute(ELEMENT_TYPE).toUpperCase(Locale.ROOT));
     }
 }
