@@ -42,7 +42,10 @@ public class MultiVectorPluginIntegTests extends OpenSearchIntegTestCase {
         assertTrue(stats.failures().isEmpty());
     }
 
-    /** Exact MaxSim ranking (k per shard, the best 5 overall) is the same from every copy, and survives losing a node. */
+    /**
+     * Exact MaxSim ranking (k per shard, the best 5 overall) is the same from every copy and survives losing a node;
+     * rebuilt copies give the documents back whole.
+     */
     public void testMaxSimSearchSurvivesNodeLoss() throws Exception {
         assertAcked(prepareCreate("mv").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
             .put("number_of_replicas", 1)).setMapping("tokens", "type=multi_vector,dims=2"));
@@ -65,6 +68,20 @@ public class MultiVectorPluginIntegTests extends OpenSearchIntegTestCase {
                 .setSize(5).get();
             assertEquals(0, after.getFailedShards());
             assertEquals(before, ids(after));
+        }
+        // the lost copies are rebuilt on the nodes left; every copy reads its sources back with their vectors,
+        // which the stored sources keep only as masks
+        ensureGreen("mv");
+        for (String preference : new String[] { "_primary", "_replica" }) {
+            for (int i = 0; i < numDocs; i++) {
+                float angle = (float) (i * Math.PI / 2 / numDocs);
+                Map<String, Object> source = client().prepareGet("mv", Integer.toString(i)).setRealtime(false).setPreference(preference)
+                    .get().getSourceAsMap();
+                List<?> tokens = (List<?>) source.get("tokens");
+                assertEquals(preference + " doc " + i, (float) Math.cos(angle), ((Number) ((List<?>) tokens.get(0)).get(0)).floatValue(), 0f);
+                assertEquals(preference + " doc " + i, (float) Math.sin(angle), ((Number) ((List<?>) tokens.get(0)).get(1)).floatValue(), 0f);
+                assertEquals(-1f, ((Number) ((List<?>) tokens.get(1)).get(0)).floatValue(), 0f);
+            }
         }
     }
 
