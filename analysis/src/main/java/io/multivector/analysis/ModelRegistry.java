@@ -103,6 +103,11 @@ public final class ModelRegistry implements AutoCloseable {
         });
     }
 
+    /** The registered models' definitions, built-ins excluded. */
+    public Map<String, ModelDefinition> definitions() {
+        return source.definitions();
+    }
+
     public List<String> ids() {
         List<String> ids = new java.util.ArrayList<>(BUILT_INS);
         ids.addAll(source.definitions().keySet());
