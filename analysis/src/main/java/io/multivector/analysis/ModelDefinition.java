@@ -14,13 +14,15 @@ import java.util.Set;
  * A model registered by a user: an ONNX model and (for text kinds) its tokenizer.json, given as paths relative to the
  * node's {@code config/multivector} directory (never an absolute path, a path out of it, or a URL). Text kinds take a
  * BERT-style model and a WordPiece tokenizer; {@code clip_text} a CLIP text tower and its BPE tokenizer (max_tokens is
- * its context length, 77 by default); {@code image} a CLIP vision tower alone (no tokenizer_file).
+ * its context length, 77 by default); {@code image} a CLIP vision tower alone (no tokenizer_file). Text kinds may
+ * name a {@code projection_file} too: a {@code [hidden, dims]} float32 matrix applied to the model's outputs (ColBERT's
+ * final linear layer), {@code dims} then being the projected size.
  */
 public record ModelDefinition(String id, ModelKind kind, String modelFile, String tokenizerFile, int dims, BertEncoder.Pooling pooling,
-                              boolean normalize, int maxTokens, int queryLength) {
+                              boolean normalize, int maxTokens, int queryLength, String projectionFile) {
 
     static final Set<String> KEYS = Set.of("kind", "model_file", "tokenizer_file", "dims", "pooling", "normalize", "max_tokens",
-        "query_length");
+        "query_length", "projection_file");
 
     public ModelDefinition {
         if (id == null || id.matches("[a-z0-9][a-z0-9_.-]{0,63}") == false) {
@@ -31,6 +33,12 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
             checkRelative("tokenizer_file", tokenizerFile);
         } else if (tokenizerFile != null) {
             throw new IllegalArgumentException("[tokenizer_file] is not used by [" + kind.jsonName() + "] models");
+        }
+        if (projectionFile != null) {
+            if (kind.isBert() == false) {
+                throw new IllegalArgumentException("[projection_file] is only for text_tokens and text_dense models, not [" + kind.jsonName() + "]");
+            }
+            checkRelative("projection_file", projectionFile);
         }
         if (dims < 1 || dims > 4096) {
             throw new IllegalArgumentException("[dims] must be between 1 and 4096, got [" + dims + "]");
@@ -77,7 +85,7 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         return new ModelDefinition(id, modelKind, (String) body.get("model_file"),
             (String) body.get("tokenizer_file"), intValue(body, "dims", -1), BertEncoder.Pooling.valueOf(pooling),
             Boolean.parseBoolean(String.valueOf(body.getOrDefault("normalize", "true"))), maxTokens,
-            intValue(body, "query_length", Math.min(32, maxTokens)));
+            intValue(body, "query_length", Math.min(32, maxTokens)), (String) body.get("projection_file"));
     }
 
     private static int intValue(Map<String, Object> body, String key, int defaultValue) {
@@ -107,6 +115,9 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         map.put("normalize", normalize);
         map.put("max_tokens", maxTokens);
         map.put("query_length", queryLength);
+        if (projectionFile != null) {
+            map.put("projection_file", projectionFile);
+        }
         return new HashMap<>(map);
     }
 }

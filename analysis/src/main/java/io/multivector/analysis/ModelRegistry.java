@@ -6,6 +6,7 @@ import io.multivector.analysis.encoder.ClipImageEncoder;
 import io.multivector.analysis.encoder.ClipTextEncoder;
 import io.multivector.analysis.encoder.Encoder;
 import io.multivector.analysis.encoder.ModelKind;
+import io.multivector.analysis.encoder.Projection;
 import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 import io.multivector.analysis.tokenizer.WordPieceTokenizer;
 
@@ -102,6 +103,11 @@ public final class ModelRegistry implements AutoCloseable {
         });
     }
 
+    /** The registered models' definitions, built-ins excluded. */
+    public Map<String, ModelDefinition> definitions() {
+        return source.definitions();
+    }
+
     public List<String> ids() {
         List<String> ids = new java.util.ArrayList<>(BUILT_INS);
         ids.addAll(source.definitions().keySet());
@@ -157,9 +163,11 @@ public final class ModelRegistry implements AutoCloseable {
                 }
                 case TEXT_DENSE, TEXT_TOKENS -> {
                     WordPieceTokenizer tokenizer = new WordPieceTokenizer(new ByteArrayInputStream(source.read(definition.tokenizerFile())));
-                    BertSession session = new BertSession(model, tokenizer, threads);
+                    Projection projection = definition.projectionFile() == null ? null
+                        : Projection.read(source.read(definition.projectionFile()), definition.dims());
+                    BertSession session = new BertSession(model, tokenizer, threads); // last: nothing to close if a file is bad
                     yield new Loaded(definition, session, new BertEncoder(id, definition.kind(), session, definition.dims(),
-                        definition.maxTokens(), definition.queryLength(), definition.pooling(), definition.normalize()));
+                        definition.maxTokens(), definition.queryLength(), definition.pooling(), definition.normalize(), projection));
                 }
             };
         } catch (IOException e) {

@@ -1,11 +1,11 @@
 package io.multivector.rest;
 
+import io.multivector.analysis.ModelDefinition;
 import io.multivector.analysis.ModelRegistry.ModelInfo;
 import io.multivector.rest.inference.InferenceService;
 import io.multivector.rest.models.ModelAdminAction;
 import org.opensearch.rest.action.RestToXContentListener;
 import io.multivector.rest.stats.ModelStats;
-import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BaseRestHandler;
@@ -66,12 +66,14 @@ public final class RestModelsAction extends BaseRestHandler {
                 channel.sendResponse(new BytesRestResponse(RestStatus.NOT_FOUND, builder));
             };
         }
+        Map<String, ModelDefinition> definitions = inference.registry().definitions();
         return channel -> {
             XContentBuilder builder = channel.newBuilder();
             builder.startObject().startObject("models");
             for (ModelInfo info : infos.values()) {
                 if (id == null || id.equals(info.id())) {
-                    ModelStats.of(info).toXContent(builder, ToXContent.EMPTY_PARAMS);
+                    ModelDefinition definition = definitions.get(info.id());
+                    ModelStats.of(info).toXContent(builder, definition == null ? null : definition.toMap());
                 }
             }
             builder.endObject().endObject();

@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * Text encoders over a {@link BertSession}: {@code text_dense} pools the token states (masked mean, or CLS) into one
  * vector; {@code text_tokens} keeps one vector per token, ColBERT style: documents drop [CLS], [SEP] and
- * punctuation, queries are padded with [MASK] to a fixed length (query augmentation). Vectors are L2-normalized
- * when asked.
+ * punctuation, queries are padded with [MASK] to a fixed length (query augmentation). An optional {@link Projection}
+ * maps the model's outputs to {@code dims} values; vectors are then L2-normalized when asked.
  */
 public final class BertEncoder implements Encoder {
 
@@ -27,10 +27,17 @@ public final class BertEncoder implements Encoder {
     private final int queryLength;
     private final Pooling pooling;
     private final boolean normalize;
+    private final Projection projection;
     private final EncoderStats stats = new EncoderStats();
 
     public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, int queryLength, Pooling pooling,
                        boolean normalize) {
+        this(id, kind, session, dims, maxTokens, queryLength, pooling, normalize, null);
+    }
+
+    /** With {@code projection} (may be null): the model outputs {@code projection.hidden()} values, projected to {@code dims}. */
+    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, int queryLength, Pooling pooling,
+                       boolean normalize, Projection projection) {
         this.id = id;
         this.kind = kind;
         this.session = session;
@@ -39,6 +46,7 @@ public final class BertEncoder implements Encoder {
         this.queryLength = queryLength;
         this.pooling = pooling;
         this.normalize = normalize;
+        this.projection = projection;
     }
 
     @Override
@@ -129,26 +137,37 @@ public final class BertEncoder implements Encoder {
                 states[group.get(g)] = groupStates[g];
             }
         }
-        if (states.length > 0 && states[0][0].length != dims) {
+        if (states.length > 0 && projection != null && states[0][0].length != projection.hidden()) {
+            throw new IllegalArgumentException("model [" + id + "] outputs [" + states[0][0].length + "] dims, but its [projection_file] has ["
+                + projection.hidden() + "] rows of [" + dims + "] (it must be a [" + states[0][0].length + ", " + dims + "] matrix)");
+        }
+        if (states.length > 0 && projection == null && states[0][0].length != dims) {
             throw new IllegalArgumentException("model [" + id + "] outputs [" + states[0][0].length + "] dims, not the [" + dims + "] it was registered with");
         }
         return states;
     }
 
     private float[] pool(float[][] states, int length) {
-        float[] v = new float[dims];
+        int width = states[0].length;
+        float[] v = new float[width];
         if (pooling == Pooling.CLS) {
-            System.arraycopy(states[0], 0, v, 0, dims);
+            System.arraycopy(states[0], 0, v, 0, width);
         } else {
             for (int t = 0; t < length; t++) {
-                for (int d = 0; d < dims; d++) {
+                for (int d = 0; d < width; d++) {
                     v[d] += states[t][d];
                 }
             }
-            for (int d = 0; d < dims; d++) {
+            for (int d = 0; d < width; d++) {
                 v[d] /= length;
             }
         }
+        return output(v);
+    }
+
+    /** A model output (a token's state, or a pooled one) as returned: projected, then normalized, as configured. */
+    private float[] output(float[] state) {
+        float[] v = projection == null ? Arrays.copyOf(state, dims) : projection.apply(state);
         return normalize ? l2Normalize(v) : v;
     }
 
@@ -160,11 +179,10 @@ public final class BertEncoder implements Encoder {
             if (asQuery == false && (special || encoding.punctuation()[t])) {
                 continue;
             }
-            float[] v = Arrays.copyOf(states[t], dims);
-            kept.add(normalize ? l2Normalize(v) : v);
+            kept.add(output(states[t]));
         }
         if (kept.isEmpty()) { // only punctuation: keep [CLS], so every document has a vector
-            kept.add(normalize ? l2Normalize(Arrays.copyOf(states[0], dims)) : Arrays.copyOf(states[0], dims));
+            kept.add(output(states[0]));
         }
         return kept.toArray(new float[0][]);
     }

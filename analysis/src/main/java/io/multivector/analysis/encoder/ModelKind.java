@@ -31,6 +31,11 @@ public enum ModelKind {
         return this == TEXT_TOKENS;
     }
 
+    /** Whether the model is BERT-style (a WordPiece tokenizer, hidden states out): {@link #TEXT_DENSE} and {@link #TEXT_TOKENS}. */
+    public boolean isBert() {
+        return this == TEXT_DENSE || this == TEXT_TOKENS;
+    }
+
     /** Whether the model's inputs are images (given as base64 in requests) rather than texts. */
     public boolean takesImages() {
         return this == IMAGE;

@@ -4,8 +4,11 @@ import io.multivector.analysis.tokenizer.TinyClipTokenizerJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 
 import static io.multivector.analysis.onnx.OnnxModelWriter.FLOAT;
 import static io.multivector.analysis.onnx.OnnxModelWriter.INT64;
@@ -96,12 +99,39 @@ public final class TestModels {
             .toBytes();
     }
 
-    /** The files of the YAML REST tests' CLIP models, under {@code dir/clip-test/}. */
+    /** A seeded random {@code [hidden][dims]} matrix, as a ColBERT checkpoint's final linear layer (transposed). */
+    public static float[][] projection(int hidden, int dims, long seed) {
+        Random random = new Random(seed);
+        float[][] w = new float[hidden][dims];
+        for (float[] row : w) {
+            for (int j = 0; j < dims; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        return w;
+    }
+
+    /** A matrix as a {@code projection_file}: little-endian float32, row-major. */
+    public static byte[] projectionFile(float[][] w) {
+        ByteBuffer bytes = ByteBuffer.allocate(w.length * w[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : w) {
+            for (float x : row) {
+                bytes.putFloat(x);
+            }
+        }
+        return bytes.array();
+    }
+
+    /**
+     * The files of the YAML REST tests' CLIP models, under {@code dir/clip-test/}, and a 384 x 8 projection for MiniLM's
+     * token vectors, {@code dir/projection/minilm-384x8.f32}.
+     */
     public static void writeYamlModels(Path dir) throws IOException {
         Path clip = Files.createDirectories(dir.resolve("clip-test"));
         write(clip, "vision.onnx", vision("pixel_values"));
         write(clip, "text.onnx", text(true));
         Files.writeString(clip.resolve("tokenizer.json"), TinyClipTokenizerJson.json(false));
+        write(Files.createDirectories(dir.resolve("projection")), "minilm-384x8.f32", projectionFile(projection(384, 8, 42)));
     }
 
     /** Run at build time (process-test-classes): writes the YAML tests' model files under args[0]. */

@@ -8,6 +8,7 @@ import org.opensearch.core.xcontent.ToXContentFragment;
 import org.opensearch.core.xcontent.XContentBuilder;
 
 import java.io.IOException;
+import java.util.Map;
 
 /** One model in one node: what it is, whether it is loaded, and its counters. */
 public record ModelStats(String id, String kind, int dims, boolean builtIn, boolean loaded, long memoryBytes, long inferences,
@@ -41,7 +42,15 @@ public record ModelStats(String id, String kind, int dims, boolean builtIn, bool
 
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
+        return toXContent(builder, (Map<String, Object>) null);
+    }
+
+    /** With the registration's parameters under {@code definition} (a registered model; null for a built-in one). */
+    public XContentBuilder toXContent(XContentBuilder builder, Map<String, Object> definition) throws IOException {
         builder.startObject(id);
+        if (definition != null) {
+            builder.field("definition", definition);
+        }
         builder.field("kind", kind).field("dims", dims).field("built_in", builtIn).field("loaded", loaded).field("memory_bytes", memoryBytes);
         builder.field("inferences", inferences).field("documents", documents);
         builder.startObject("latency_ms").field("mean", meanMillis).field("p99", p99Millis).endObject();
