@@ -39,21 +39,24 @@ import java.util.stream.IntStream;
 public final class MultiVectorEmbedProcessor extends AbstractProcessor {
 
     public static final String TYPE = "multivector_embed";
+    /** Default of {@code max_chars}: longer texts fail their document instead of being silently cut. */
     static final int MAX_CHARS = 100_000;
     /** Base64 of a 15 MB image. */
     static final int MAX_IMAGE_CHARS = 20_000_000;
 
     private final Map<String, Map<String, String>> fieldMap;
     private final boolean skipExisting;
+    private final int maxChars;
     private final InferenceService inference;
     private final FieldModels fieldModels;
     private final Client client;
 
-    MultiVectorEmbedProcessor(String tag, String description, Map<String, Map<String, String>> fieldMap, boolean skipExisting,
+    MultiVectorEmbedProcessor(String tag, String description, Map<String, Map<String, String>> fieldMap, boolean skipExisting, int maxChars,
                               InferenceService inference, FieldModels fieldModels, Client client) {
         super(tag, description);
         this.fieldMap = fieldMap;
         this.skipExisting = skipExisting;
+        this.maxChars = maxChars;
         this.inference = inference;
         this.fieldModels = fieldModels;
         this.client = client;
@@ -202,10 +205,10 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
             boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), input);
             for (Map.Entry<String, String> target : source.getValue().entrySet()) {
                 boolean multiVector = checkFits(index, target.getKey(), target.getValue());
-                int maxChars = inference.encoder(target.getValue()).kind().takesImages() ? MAX_IMAGE_CHARS : MAX_CHARS;
-                if (input.length() > maxChars) {
+                int limit = inference.encoder(target.getValue()).kind().takesImages() ? MAX_IMAGE_CHARS : maxChars;
+                if (input.length() > limit) {
                     throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] has " + input.length()
-                        + " characters, more than the " + maxChars + " the processor encodes with model [" + target.getValue() + "]");
+                        + " characters, more than the " + limit + " the processor encodes with model [" + target.getValue() + "]");
                 }
                 if (unchanged && previousSource.get(target.getKey()) != null) {
                     doc.setFieldValue(target.getKey(), previousSource.get(target.getKey())); // skip_existing: same input, same vectors
@@ -271,6 +274,10 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
                                                 Map<String, Object> config) {
             Map<String, Object> rawMap = ConfigurationUtils.readMap(TYPE, tag, config, "field_map");
             boolean skipExisting = ConfigurationUtils.readBooleanProperty(TYPE, tag, config, "skip_existing", false);
+            int maxChars = ConfigurationUtils.readIntProperty(TYPE, tag, config, "max_chars", MAX_CHARS);
+            if (maxChars < 1) {
+                throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_chars", "must be at least 1, got [" + maxChars + "]");
+            }
             Map<String, Map<String, String>> fieldMap = new LinkedHashMap<>();
             for (Map.Entry<String, Object> source : rawMap.entrySet()) {
                 if (!(source.getValue() instanceof Map<?, ?> targets) || targets.isEmpty()) {
@@ -289,7 +296,7 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
                 }
                 fieldMap.put(source.getKey(), checked);
             }
-            return new MultiVectorEmbedProcessor(tag, description, fieldMap, skipExisting, inference, fieldModels, client);
+            return new MultiVectorEmbedProcessor(tag, description, fieldMap, skipExisting, maxChars, inference, fieldModels, client);
         }
     }
 }
