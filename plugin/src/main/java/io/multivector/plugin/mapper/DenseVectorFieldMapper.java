@@ -5,13 +5,10 @@ import io.multivector.plugin.codec.MultiVectorIndexSettings;
 import io.multivector.codec.VectorFieldAttributes;
 import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.Query;
+import org.opensearch.index.fielddata.IndexFieldData;
 import org.opensearch.index.mapper.DerivedFieldGenerator;
 import org.opensearch.index.mapper.FieldValueFetcher;
 import org.opensearch.index.mapper.MappedFieldType;
@@ -23,12 +20,11 @@ import org.opensearch.index.mapper.ValueFetcher;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
 import org.opensearch.search.lookup.SearchLookup;
-import org.opensearch.search.lookup.SourceLookup;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code dense_vector}: one vector per document in its own named space (one field per embedding model), on
@@ -148,48 +144,17 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
         @Override
         public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
-            return new VectorFetcher(name());
+            return VectorFieldData.valueFetcher(name(), LeafVectors::dense);
+        }
+
+        @Override
+        public IndexFieldData.Builder fielddataBuilder(String fullyQualifiedIndexName, Supplier<SearchLookup> searchLookup) {
+            return VectorFieldData.builder(name(), LeafVectors::dense);
         }
 
         @Override
         public Query termQuery(Object value, QueryShardContext context) {
             throw new QueryShardException(context, "field [" + name() + "] of type [" + CONTENT_TYPE + "] is searched with the [vector] query");
-        }
-    }
-
-    /** Returns the indexed vector, from the vector format rather than from _source. */
-    private static final class VectorFetcher implements ValueFetcher {
-        private final String field;
-        private FloatVectorValues values;
-        private KnnVectorValues.DocIndexIterator iterator;
-
-        VectorFetcher(String field) {
-            this.field = field;
-        }
-
-        @Override
-        public void setNextReader(LeafReaderContext context) {
-            try {
-                values = context.reader().getFloatVectorValues(field);
-                iterator = values == null ? null : values.iterator();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public List<Object> fetchValues(SourceLookup lookup) throws IOException {
-            if (values == null) {
-                return List.of();
-            }
-            int doc = lookup.docId();
-            if (iterator.docID() > doc) {
-                iterator = values.iterator();
-            }
-            if (iterator.docID() != doc && iterator.advance(doc) != doc) {
-                return List.of();
-            }
-            return List.of(values.vectorValue(iterator.index()).clone());
         }
     }
 
@@ -208,20 +173,7 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
 
     @Override
     protected DerivedFieldGenerator derivedFieldGenerator() {
-        FieldValueFetcher fromCodec = new FieldValueFetcher(simpleName()) {
-            @Override
-            public List<Object> fetch(LeafReader reader, int docId) throws IOException {
-            FloatVectorValues values = reader.getFloatVectorValues(fieldType().name());
-            if (values == null) {
-                return List.of();
-            }
-            KnnVectorValues.DocIndexIterator iterator = values.iterator();
-            if (iterator.advance(docId) != docId) {
-                return List.of();
-            }
-            return List.of(values.vectorValue(iterator.index()).clone());
-            }
-        };
+        FieldValueFetcher fromCodec = VectorFieldData.derivedFetcher(simpleName(), fieldType().name(), LeafVectors::dense);
         return new DerivedFieldGenerator(mappedFieldType, fromCodec, fromCodec);
     }
 

@@ -4,11 +4,8 @@ import io.multivector.codec.multivector.ElementType;
 import io.multivector.codec.multivector.MultiVectorField;
 import io.multivector.codec.multivector.TokenSimilarity;
 import io.multivector.plugin.codec.MultiVectorIndexSettings;
-import org.apache.lucene.index.BinaryDocValues;
-import org.apache.lucene.index.DocValues;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.Query;
+import org.opensearch.index.fielddata.IndexFieldData;
 import org.opensearch.index.mapper.DerivedFieldGenerator;
 import org.opensearch.index.mapper.FieldValueFetcher;
 import org.opensearch.index.mapper.MappedFieldType;
@@ -20,13 +17,12 @@ import org.opensearch.index.mapper.ValueFetcher;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.QueryShardException;
 import org.opensearch.search.lookup.SearchLookup;
-import org.opensearch.search.lookup.SourceLookup;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code multi_vector}: one matrix of token vectors per document (late interaction: ColBERT, ColPali),
@@ -139,45 +135,23 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             return CONTENT_TYPE;
         }
 
+        VectorFieldData.Source vectors() {
+            return (reader, field) -> LeafVectors.matrices(reader, field, dims, elementType);
+        }
+
         @Override
         public ValueFetcher valueFetcher(QueryShardContext context, SearchLookup searchLookup, String format) {
-            return new MatrixFetcher(name(), dims, elementType);
+            return VectorFieldData.valueFetcher(name(), vectors());
+        }
+
+        @Override
+        public IndexFieldData.Builder fielddataBuilder(String fullyQualifiedIndexName, Supplier<SearchLookup> searchLookup) {
+            return VectorFieldData.builder(name(), vectors());
         }
 
         @Override
         public Query termQuery(Object value, QueryShardContext context) {
             throw new QueryShardException(context, "field [" + name() + "] of type [" + CONTENT_TYPE + "] is searched with the [vector] query");
-        }
-    }
-
-    /** Returns the stored matrix (exact for float, rounded for the quantized element types). */
-    private static final class MatrixFetcher implements ValueFetcher {
-        private final String field;
-        private final int dims;
-        private final ElementType elementType;
-        private BinaryDocValues values;
-
-        MatrixFetcher(String field, int dims, ElementType elementType) {
-            this.field = field;
-            this.dims = dims;
-            this.elementType = elementType;
-        }
-
-        @Override
-        public void setNextReader(LeafReaderContext context) {
-            try {
-                values = DocValues.getBinary(context.reader(), field);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public List<Object> fetchValues(SourceLookup lookup) throws IOException {
-            if (values == null || values.advanceExact(lookup.docId()) == false) {
-                return List.of();
-            }
-            return List.of(elementType.decode(values.binaryValue(), dims));
         }
     }
 
@@ -209,16 +183,7 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
     @Override
     protected DerivedFieldGenerator derivedFieldGenerator() {
-        FieldValueFetcher fromCodec = new FieldValueFetcher(simpleName()) {
-            @Override
-            public List<Object> fetch(LeafReader reader, int docId) throws IOException {
-            BinaryDocValues values = DocValues.getBinary(reader, fieldType().name());
-            if (values.advanceExact(docId) == false) {
-                return List.of();
-            }
-            return List.of(fieldType().elementType().decode(values.binaryValue(), fieldType().dims()));
-            }
-        };
+        FieldValueFetcher fromCodec = VectorFieldData.derivedFetcher(simpleName(), fieldType().name(), fieldType().vectors());
         return new DerivedFieldGenerator(mappedFieldType, fromCodec, fromCodec);
     }
 
