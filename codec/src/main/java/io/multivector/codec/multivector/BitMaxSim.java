@@ -60,10 +60,22 @@ final class BitMaxSim {
             }
             hammingSum += m0.reduceLanesToLong(VectorOperators.ADD) + sumRealRows(m1, nq - (b + 1) * LANES);
         }
-        for (; b < blocks; b++) {
+        for (; b < blocks; b++) { // one block left: two document rows per pass keep two chains busy
             int s0 = b * blockStride;
-            LongVector m0 = maxHamming;
-            for (int d = 0, end = nd * words; d < end; d += words) {
+            LongVector m0 = maxHamming, m1 = maxHamming;
+            int d = 0, end = nd * words;
+            for (; d + 2 * words <= end; d += 2 * words) {
+                LongVector h0 = LongVector.zero(species), h1 = h0;
+                for (int w = 0, o = 0; w < words; w++, o += LANES) {
+                    LongVector q = LongVector.fromArray(species, qT, s0 + o);
+                    h0 = h0.add(q.lanewise(VectorOperators.XOR, doc[d + w]).lanewise(VectorOperators.BIT_COUNT));
+                    h1 = h1.add(q.lanewise(VectorOperators.XOR, doc[d + words + w]).lanewise(VectorOperators.BIT_COUNT));
+                }
+                m0 = m0.min(h0);
+                m1 = m1.min(h1);
+            }
+            m0 = m0.min(m1);
+            for (; d < end; d += words) {
                 LongVector h0 = LongVector.zero(species);
                 for (int w = 0, o = 0; w < words; w++, o += LANES) {
                     h0 = h0.add(LongVector.fromArray(species, qT, s0 + o).lanewise(VectorOperators.XOR, doc[d + w]).lanewise(VectorOperators.BIT_COUNT));

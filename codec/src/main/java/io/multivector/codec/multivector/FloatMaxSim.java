@@ -61,10 +61,31 @@ final class FloatMaxSim {
             sum += b0.add(b1).add(b2).reduceLanes(VectorOperators.ADD)
                 + b3.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 3) * LANES_T));
         }
-        for (; b < blocks; b++) {
+        for (; b < blocks; b++) { // fewer than 32 query rows (or l2): four document rows per pass keep four FMA chains busy
             int base = b * dims * LANES_T;
             FloatVector best = minusInf;
-            for (int j = 0, d = 0; j < nd; j++, d += dims) {
+            int j = 0;
+            for (; j + 4 <= nd; j += 4) {
+                int d0 = j * dims, d1 = d0 + dims, d2 = d1 + dims, d3 = d2 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, a2 = a0, a3 = a0;
+                for (int c = 0, o = base; c < dims; c++, o += LANES_T) {
+                    FloatVector qv = FloatVector.fromArray(species, qT, o);
+                    if (l2) {
+                        FloatVector e0 = qv.sub(doc[d0 + c]), e1 = qv.sub(doc[d1 + c]), e2 = qv.sub(doc[d2 + c]), e3 = qv.sub(doc[d3 + c]);
+                        a0 = e0.fma(e0, a0);
+                        a1 = e1.fma(e1, a1);
+                        a2 = e2.fma(e2, a2);
+                        a3 = e3.fma(e3, a3);
+                    } else {
+                        a0 = qv.fma(FloatVector.broadcast(species, doc[d0 + c]), a0);
+                        a1 = qv.fma(FloatVector.broadcast(species, doc[d1 + c]), a1);
+                        a2 = qv.fma(FloatVector.broadcast(species, doc[d2 + c]), a2);
+                        a3 = qv.fma(FloatVector.broadcast(species, doc[d3 + c]), a3);
+                    }
+                }
+                best = best.max(l2 ? a0.min(a1).min(a2.min(a3)).neg() : a0.max(a1).max(a2.max(a3)));
+            }
+            for (int d = j * dims; j < nd; j++, d += dims) {
                 FloatVector acc = FloatVector.zero(species);
                 for (int c = 0; c < dims; c++) {
                     FloatVector qv = FloatVector.fromArray(species, qT, base + c * LANES_T);
