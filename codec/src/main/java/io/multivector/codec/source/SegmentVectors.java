@@ -1,9 +1,12 @@
 package io.multivector.codec.source;
 
 import io.multivector.codec.VectorFieldAttributes;
+import io.multivector.codec.multivector.MultiVector10DocValuesFormat;
+import io.multivector.codec.multivector.MultiVector11DocValuesFormat;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.DocValuesProducer;
 import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.perfield.PerFieldDocValuesFormat;
 import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.FieldInfo;
@@ -64,12 +67,13 @@ final class SegmentVectors implements Closeable {
             return;
         }
         Codec codec = segment.getCodec();
-        // the per-field formats check that every field of their files is in the infos they get
+        // only the fields of the plugin's doc-values formats (so no other format is opened twice); the per-field
+        // formats check that every field of their files is in the infos they get
         DocValuesProducer dv = null;
         KnnVectorsReader knn = null;
         try {
             if (multiVectorFields.isEmpty() == false) {
-                dv = codec.docValuesFormat().fieldsProducer(readState(info -> info.getDocValuesType() != DocValuesType.NONE));
+                dv = codec.docValuesFormat().fieldsProducer(readState(SegmentVectors::inMultiVectorFormat));
             }
             if (denseFields.isEmpty() == false) {
                 knn = codec.knnVectorsFormat().fieldsReader(readState(info -> info.getVectorDimension() > 0));
@@ -81,6 +85,11 @@ final class SegmentVectors implements Closeable {
         docValues = dv;
         vectors = knn;
         opened = true;
+    }
+
+    private static boolean inMultiVectorFormat(FieldInfo info) {
+        String format = info.getAttribute(PerFieldDocValuesFormat.PER_FIELD_FORMAT_KEY);
+        return MultiVector11DocValuesFormat.NAME.equals(format) || MultiVector10DocValuesFormat.NAME.equals(format);
     }
 
     private SegmentReadState readState(Predicate<FieldInfo> fields) {
