@@ -134,9 +134,9 @@ public final class MaxSim {
             if (floats.length < n * dims) {
                 floats = new float[Math.max(n * dims, floats.length * 2)];
             }
-            ByteBuffer in = ByteBuffer.wrap(stored.bytes, stored.offset, stored.length).order(ByteOrder.LITTLE_ENDIAN);
             switch (q.elementType) {
-                case FLOAT -> in.asFloatBuffer().get(floats, 0, n * dims);
+                case FLOAT -> ByteBuffer.wrap(stored.bytes, stored.offset, stored.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+                    .get(floats, 0, n * dims);
                 case FLOAT16 -> {
                     byte[] bytes = stored.bytes;
                     for (int i = 0, p = stored.offset, end = n * dims; i < end; i++, p += Short.BYTES) {
