@@ -2,6 +2,7 @@ package io.multivector.analysis;
 
 import io.multivector.analysis.encoder.BertEncoder;
 import io.multivector.analysis.encoder.ModelKind;
+import io.multivector.analysis.encoder.TextEncoding;
 import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 
 import java.util.HashMap;
@@ -9,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A model registered by a user: an ONNX model and (for text kinds) its tokenizer.json, given as paths relative to the
@@ -16,13 +19,14 @@ import java.util.Set;
  * BERT-style model and a WordPiece tokenizer; {@code clip_text} a CLIP text tower and its BPE tokenizer (max_tokens is
  * its context length, 77 by default); {@code image} a CLIP vision tower alone (no tokenizer_file). Text kinds may
  * name a {@code projection_file} too: a {@code [hidden, dims]} float32 matrix applied to the model's outputs (ColBERT's
- * final linear layer), {@code dims} then being the projected size.
+ * final linear layer), {@code dims} then being the projected size. Text kinds also say how a text becomes input ids
+ * ({@link TextEncoding}: prefixes, markers, query augmentation), with the kind's defaults for what a body leaves out.
  */
 public record ModelDefinition(String id, ModelKind kind, String modelFile, String tokenizerFile, int dims, BertEncoder.Pooling pooling,
-                              boolean normalize, int maxTokens, int queryLength, String projectionFile) {
+                              boolean normalize, int maxTokens, TextEncoding encoding, String projectionFile) {
 
-    static final Set<String> KEYS = Set.of("kind", "model_file", "tokenizer_file", "dims", "pooling", "normalize", "max_tokens",
-        "query_length", "projection_file");
+    static final Set<String> KEYS = Stream.concat(Stream.of("kind", "model_file", "tokenizer_file", "dims", "pooling", "normalize",
+        "max_tokens", "projection_file"), TextEncoding.KEYS.stream()).collect(Collectors.toUnmodifiableSet());
 
     public ModelDefinition {
         if (id == null || id.matches("[a-z0-9][a-z0-9_.-]{0,63}") == false) {
@@ -46,8 +50,8 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         if (maxTokens < 2 || maxTokens > 8192) {
             throw new IllegalArgumentException("[max_tokens] must be between 2 and 8192, got [" + maxTokens + "]");
         }
-        if (queryLength < 1 || queryLength > maxTokens) {
-            throw new IllegalArgumentException("[query_length] must be between 1 and max_tokens, got [" + queryLength + "]");
+        if (encoding.queryLength() > maxTokens) {
+            throw new IllegalArgumentException("[query_length] must be between 1 and max_tokens, got [" + encoding.queryLength() + "]");
         }
     }
 
@@ -85,7 +89,7 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         return new ModelDefinition(id, modelKind, (String) body.get("model_file"),
             (String) body.get("tokenizer_file"), intValue(body, "dims", -1), BertEncoder.Pooling.valueOf(pooling),
             Boolean.parseBoolean(String.valueOf(body.getOrDefault("normalize", "true"))), maxTokens,
-            intValue(body, "query_length", Math.min(32, maxTokens)), (String) body.get("projection_file"));
+            TextEncoding.fromMap(modelKind, body, maxTokens), (String) body.get("projection_file"));
     }
 
     private static int intValue(Map<String, Object> body, String key, int defaultValue) {
@@ -114,7 +118,11 @@ public record ModelDefinition(String id, ModelKind kind, String modelFile, Strin
         map.put("pooling", pooling.name().toLowerCase(Locale.ROOT));
         map.put("normalize", normalize);
         map.put("max_tokens", maxTokens);
-        map.put("query_length", queryLength);
+        if (kind.isBert()) {
+            encoding.putInto(map);
+        } else {
+            map.put("query_length", encoding.queryLength());
+        }
         if (projectionFile != null) {
             map.put("projection_file", projectionFile);
         }

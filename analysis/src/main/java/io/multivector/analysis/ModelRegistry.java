@@ -7,6 +7,7 @@ import io.multivector.analysis.encoder.ClipTextEncoder;
 import io.multivector.analysis.encoder.Encoder;
 import io.multivector.analysis.encoder.ModelKind;
 import io.multivector.analysis.encoder.Projection;
+import io.multivector.analysis.encoder.TextEncoding;
 import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
 import io.multivector.analysis.tokenizer.WordPieceTokenizer;
 
@@ -123,13 +124,16 @@ public final class ModelRegistry implements AutoCloseable {
                 Encoder encoder = loaded.get(id);
                 ModelKind kind = id.equals(MINILM) ? ModelKind.TEXT_DENSE : ModelKind.TEXT_TOKENS;
                 long memory = encoder == null ? 0 : encoder.modelBytes();
-                infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats()));
+                TextEncoding encoding = id.equals(MINILM) ? MINILM_ENCODING : MINILM_TOKENS_ENCODING;
+                infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats(),
+                    encoding.describe(128)));
             } else {
                 ModelDefinition definition = definitions.get(id);
                 Loaded current = registered.get(id);
                 boolean live = current != null && current.definition().equals(definition);
                 infos.put(id, new ModelInfo(id, definition.kind(), definition.dims(), false, live,
-                    live ? current.encoder().modelBytes() : 0, live ? current.encoder().stats() : null));
+                    live ? current.encoder().modelBytes() : 0, live ? current.encoder().stats() : null,
+                    definition.kind().isBert() ? definition.encoding().describe(definition.maxTokens()) : null));
             }
         }
         return infos;
@@ -167,7 +171,7 @@ public final class ModelRegistry implements AutoCloseable {
                         : Projection.read(source.read(definition.projectionFile()), definition.dims());
                     BertSession session = new BertSession(model, tokenizer, threads); // last: nothing to close if a file is bad
                     yield new Loaded(definition, session, new BertEncoder(id, definition.kind(), session, definition.dims(),
-                        definition.maxTokens(), definition.queryLength(), definition.pooling(), definition.normalize(), projection));
+                        definition.maxTokens(), definition.encoding(), definition.pooling(), definition.normalize(), projection));
                 }
             };
         } catch (IOException e) {
@@ -185,15 +189,24 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** {@code encoding}: for text_dense and text_tokens models, how texts become input ids ({@link TextEncoding#describe}). */
     public record ModelInfo(String id, ModelKind kind, int dims, boolean builtIn, boolean loaded, long memoryBytes,
-                            io.multivector.analysis.encoder.EncoderStats stats) {}
+                            io.multivector.analysis.encoder.EncoderStats stats, Map<String, Object> encoding) {}
+
+    /**
+     * How the built-ins encode. MiniLM was trained with no prefixes or markers. minilm-tokens does not pad queries with
+     * [MASK]: MiniLM never learnt ColBERT's query augmentation, and on benchmarks/quality.sh the padded queries ranked far
+     * worse (README, Retrieval quality).
+     */
+    public static final TextEncoding MINILM_ENCODING = TextEncoding.PLAIN;
+    public static final TextEncoding MINILM_TOKENS_ENCODING = TextEncoding.PLAIN;
 
     /** 128 tokens: the truncation of the model's own tokenizer.json, which its reference implementations apply too. */
     private Encoder loadBuiltIn(String id) {
         BertSession session = minilm();
         return id.equals(MINILM)
-            ? new BertEncoder(MINILM, ModelKind.TEXT_DENSE, session, 384, 128, 32, BertEncoder.Pooling.MEAN, true)
-            : new BertEncoder(MINILM_TOKENS, ModelKind.TEXT_TOKENS, session, 384, 128, 32, BertEncoder.Pooling.MEAN, true);
+            ? new BertEncoder(MINILM, ModelKind.TEXT_DENSE, session, 384, 128, MINILM_ENCODING, BertEncoder.Pooling.MEAN, true)
+            : new BertEncoder(MINILM_TOKENS, ModelKind.TEXT_TOKENS, session, 384, 128, MINILM_TOKENS_ENCODING, BertEncoder.Pooling.MEAN, true);
     }
 
     private synchronized BertSession minilm() {

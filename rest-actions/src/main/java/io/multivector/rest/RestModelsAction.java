@@ -73,7 +73,7 @@ public final class RestModelsAction extends BaseRestHandler {
             for (ModelInfo info : infos.values()) {
                 if (id == null || id.equals(info.id())) {
                     ModelDefinition definition = definitions.get(info.id());
-                    ModelStats.of(info).toXContent(builder, definition == null ? null : definition.toMap());
+                    ModelStats.of(info).toXContent(builder, definition == null ? null : definition.toMap(), info.encoding());
                 }
             }
             builder.endObject().endObject();

@@ -11,9 +11,10 @@ import java.util.TreeMap;
 
 /**
  * Text encoders over a {@link BertSession}: {@code text_dense} pools the token states (masked mean, or CLS) into one
- * vector; {@code text_tokens} keeps one vector per token, ColBERT style: documents drop [CLS], [SEP] and
- * punctuation, queries are padded with [MASK] to a fixed length (query augmentation). An optional {@link Projection}
- * maps the model's outputs to {@code dims} values; vectors are then L2-normalized when asked.
+ * vector; {@code text_tokens} keeps one vector per token, ColBERT style: documents drop [CLS], their marker, [SEP] and
+ * punctuation, queries keep every token. The {@link TextEncoding} says what goes in besides the text: prefixes, a marker
+ * after [CLS], and for token models whether queries are padded with [MASK] (query augmentation). An optional
+ * {@link Projection} maps the model's outputs to {@code dims} values; vectors are then L2-normalized when asked.
  */
 public final class BertEncoder implements Encoder {
 
@@ -24,29 +25,56 @@ public final class BertEncoder implements Encoder {
     private final BertSession session;
     private final int dims;
     private final int maxTokens;
-    private final int queryLength;
+    private final TextEncoding textEncoding;
+    /** The markers' token ids, or -1 for none. */
+    private final int queryMarkerId;
+    private final int documentMarkerId;
     private final Pooling pooling;
     private final boolean normalize;
     private final Projection projection;
     private final EncoderStats stats = new EncoderStats();
 
-    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, int queryLength, Pooling pooling,
+    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, TextEncoding encoding, Pooling pooling,
                        boolean normalize) {
-        this(id, kind, session, dims, maxTokens, queryLength, pooling, normalize, null);
+        this(id, kind, session, dims, maxTokens, encoding, pooling, normalize, null);
     }
 
     /** With {@code projection} (may be null): the model outputs {@code projection.hidden()} values, projected to {@code dims}. */
-    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, int queryLength, Pooling pooling,
+    public BertEncoder(String id, ModelKind kind, BertSession session, int dims, int maxTokens, TextEncoding encoding, Pooling pooling,
                        boolean normalize, Projection projection) {
+        if (encoding.queryAugmentation() && kind != ModelKind.TEXT_TOKENS) {
+            throw new IllegalArgumentException("[query_augmentation] is only for text_tokens models");
+        }
+        if ((encoding.queryMarker() != null || encoding.documentMarker() != null) && maxTokens < 3) {
+            throw new IllegalArgumentException("a marker needs [max_tokens] of at least 3 ([CLS], the marker, [SEP])");
+        }
         this.id = id;
         this.kind = kind;
         this.session = session;
         this.dims = dims;
         this.maxTokens = maxTokens;
-        this.queryLength = queryLength;
+        this.textEncoding = encoding;
+        this.queryMarkerId = markerId(session.tokenizer(), "query_marker", encoding.queryMarker());
+        this.documentMarkerId = markerId(session.tokenizer(), "document_marker", encoding.documentMarker());
         this.pooling = pooling;
         this.normalize = normalize;
         this.projection = projection;
+    }
+
+    private static int markerId(WordPieceTokenizer tokenizer, String key, String marker) {
+        if (marker == null) {
+            return -1;
+        }
+        Integer id = tokenizer.tokenId(marker);
+        if (id == null) {
+            throw new IllegalArgumentException("[" + key + "] [" + marker + "] is not a token of the model's tokenizer.json");
+        }
+        return id;
+    }
+
+    /** The effective settings: how texts become input ids. */
+    public TextEncoding encoding() {
+        return textEncoding;
     }
 
     @Override
@@ -86,9 +114,7 @@ public final class BertEncoder implements Encoder {
     public static List<List<float[][]>> encodeTogether(List<BertEncoder> encoders, List<String> texts, boolean asQuery) {
         BertEncoder first = encoders.get(0);
         for (BertEncoder encoder : encoders) {
-            boolean sameRun = encoder.session == first.session && encoder.maxTokens == first.maxTokens
-                && (asQuery == false || (encoder.kind == first.kind && encoder.queryLength == first.queryLength));
-            if (sameRun == false) {
+            if (encoder.session != first.session || encoder.inputs(asQuery).equals(first.inputs(asQuery)) == false) {
                 return encoders.stream().map(e -> e.encode(texts, asQuery)).toList();
             }
         }
@@ -96,13 +122,7 @@ public final class BertEncoder implements Encoder {
         WordPieceTokenizer tokenizer = first.session.tokenizer();
         List<Encoding> encodings = new ArrayList<>(texts.size());
         for (String text : texts) {
-            Encoding encoding = tokenizer.encode(text, first.maxTokens);
-            if (first.kind == ModelKind.TEXT_TOKENS && asQuery && encoding.length() < first.queryLength) {
-                long[] padded = Arrays.copyOf(encoding.ids(), first.queryLength);
-                Arrays.fill(padded, encoding.length(), first.queryLength, tokenizer.maskId);
-                encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), first.queryLength));
-            }
-            encodings.add(encoding);
+            encodings.add(first.inputIds(text, asQuery));
         }
         float[][][] states = first.hiddenStates(encodings);
         long nanos = System.nanoTime() - start;
@@ -119,6 +139,39 @@ public final class BertEncoder implements Encoder {
             results.add(out);
         }
         return results;
+    }
+
+    /** What decides the input ids of a text, besides the tokenizer: encoders that agree on it can share one run. */
+    private List<Object> inputs(boolean asQuery) {
+        int padTo = asQuery && textEncoding.queryAugmentation() ? textEncoding.queryLength() : 0;
+        return Arrays.asList(maxTokens, textEncoding.prefix(asQuery), asQuery ? queryMarkerId : documentMarkerId, padTo);
+    }
+
+    /**
+     * The ids the network gets for a text: [CLS], the marker if any, the prefix and the text (cut to fit max_tokens), [SEP],
+     * then for an augmented query [MASK] up to the query length.
+     */
+    Encoding inputIds(String text, boolean asQuery) {
+        WordPieceTokenizer tokenizer = session.tokenizer();
+        int marker = asQuery ? queryMarkerId : documentMarkerId;
+        Encoding encoding = tokenizer.encode(textEncoding.prefix(asQuery) + text, marker < 0 ? maxTokens : maxTokens - 1);
+        if (marker >= 0) {
+            int n = encoding.length() + 1;
+            long[] ids = new long[n];
+            boolean[] punctuation = new boolean[n];
+            ids[0] = encoding.ids()[0];
+            ids[1] = marker;
+            System.arraycopy(encoding.ids(), 1, ids, 2, n - 2);
+            System.arraycopy(encoding.punctuation(), 1, punctuation, 2, n - 2);
+            encoding = new Encoding(ids, punctuation);
+        }
+        int queryLength = textEncoding.queryLength();
+        if (asQuery && textEncoding.queryAugmentation() && encoding.length() < queryLength) {
+            long[] padded = Arrays.copyOf(encoding.ids(), queryLength);
+            Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId);
+            encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), queryLength));
+        }
+        return encoding;
     }
 
     /**
@@ -175,7 +228,7 @@ public final class BertEncoder implements Encoder {
         List<float[]> kept = new ArrayList<>();
         for (int t = 0; t < encoding.length(); t++) {
             long tokenId = encoding.ids()[t];
-            boolean special = tokenId == tokenizer.clsId || tokenId == tokenizer.sepId;
+            boolean special = tokenId == tokenizer.clsId || tokenId == tokenizer.sepId || (t == 1 && documentMarkerId >= 0);
             if (asQuery == false && (special || encoding.punctuation()[t])) {
                 continue;
             }

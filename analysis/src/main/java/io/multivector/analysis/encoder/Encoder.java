@@ -13,7 +13,8 @@ public interface Encoder {
 
     /**
      * Encodes texts: for {@link ModelKind#TEXT_TOKENS} each result has one vector per kept token, for the other text
-     * kinds one vector. {@code asQuery} selects the query form (token models pad queries with [MASK]). Image models
+     * kinds one vector. {@code asQuery} selects the query form (the model's query prefix and marker; [MASK] padding for
+     * token models with query augmentation; see {@link TextEncoding}). Image models
      * refuse texts.
      */
     List<float[][]> encode(List<String> texts, boolean asQuery);

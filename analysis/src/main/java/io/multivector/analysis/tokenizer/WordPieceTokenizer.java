@@ -51,6 +51,11 @@ public final class WordPieceTokenizer {
         this.maskId = id("[MASK]");
     }
 
+    /** The id of a token of the vocabulary (as written there, e.g. {@code [unused0]}), or null. */
+    public Integer tokenId(String token) {
+        return vocab.get(token);
+    }
+
     private int id(String token) {
         Integer id = vocab.get(token);
         if (id == null) {

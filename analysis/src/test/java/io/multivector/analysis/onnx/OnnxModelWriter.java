@@ -64,11 +64,11 @@ public final class OnnxModelWriter {
         return this;
     }
 
-    /** A dim of -1 is written as a symbolic dimension ("batch"). */
+    /** A dim of -1 is written as a symbolic dimension ("batch"), -2 as another one ("tokens"). */
     private static Protobuf valueInfo(String name, int elemType, long... dims) {
         Protobuf shape = new Protobuf();
         for (long d : dims) {
-            shape.message(1, d < 0 ? new Protobuf().string(2, "batch") : new Protobuf().int64(1, d));
+            shape.message(1, d < 0 ? new Protobuf().string(2, d == -1 ? "batch" : "tokens") : new Protobuf().int64(1, d));
         }
         Protobuf tensorType = new Protobuf().int64(1, elemType).message(2, shape);
         Protobuf type = new Protobuf().message(1, tensorType);

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 
 import static io.multivector.analysis.onnx.OnnxModelWriter.FLOAT;
@@ -96,6 +97,44 @@ public final class TestModels {
             .floatInitializer("E", table, 102, EMBED_DIMS)
             .node("Gather", new String[] {"E", "input_ids"}, new String[] {"last_hidden_state"})
             .output("last_hidden_state", FLOAT, -1, CONTEXT, EMBED_DIMS)
+            .toBytes();
+    }
+
+    /** The vocabulary of {@link #tinyWordPieceJson}, in id order: ids are the positions. */
+    public static final List<String> TINY_VOCAB = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[Q]", "[D]", "query", "passage",
+        ":", "cats", "sit", "on", "the", "mats", ".");
+
+    /** A WordPiece tokenizer.json over {@link #TINY_VOCAB} (lowercasing, as BERT's uncased models). */
+    public static String tinyWordPieceJson() {
+        StringBuilder vocab = new StringBuilder();
+        for (int i = 0; i < TINY_VOCAB.size(); i++) {
+            vocab.append(i == 0 ? "" : ", ").append('"').append(TINY_VOCAB.get(i)).append("\": ").append(i);
+        }
+        return """
+            {"version": "1.0", "normalizer": {"type": "BertNormalizer", "lowercase": true, "strip_accents": null},
+             "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "vocab": {%s}}}
+            """.formatted(vocab);
+    }
+
+    /**
+     * A BERT-style model that shows its input: input_ids and attention_mask int64 [b,n] -> last_hidden_state [b,n,V],
+     * the one-hot vector of each input id (a Gather from the V x V identity; the mask's Gather from zeros adds nothing
+     * but makes it an input the model consumes). A token's vector tells its id exactly; a mean-pooled one the ids' counts.
+     */
+    public static byte[] oneHotBert(int vocabSize) {
+        float[] identity = new float[vocabSize * vocabSize];
+        for (int i = 0; i < vocabSize; i++) {
+            identity[i * vocabSize + i] = 1f;
+        }
+        return new OnnxModelWriter("one-hot-bert")
+            .input("input_ids", INT64, -1, -2)
+            .input("attention_mask", INT64, -1, -2)
+            .floatInitializer("E", identity, vocabSize, vocabSize)
+            .floatInitializer("Z", new float[2 * vocabSize], 2, vocabSize)
+            .node("Gather", new String[] {"E", "input_ids"}, new String[] {"one_hot"})
+            .node("Gather", new String[] {"Z", "attention_mask"}, new String[] {"zeros"})
+            .node("Add", new String[] {"one_hot", "zeros"}, new String[] {"last_hidden_state"})
+            .output("last_hidden_state", FLOAT, -1, -2, vocabSize)
             .toBytes();
     }
 

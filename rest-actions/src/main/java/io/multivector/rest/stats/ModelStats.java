@@ -42,14 +42,21 @@ public record ModelStats(String id, String kind, int dims, boolean builtIn, bool
 
     @Override
     public XContentBuilder toXContent(XContentBuilder builder, Params params) throws IOException {
-        return toXContent(builder, (Map<String, Object>) null);
+        return toXContent(builder, null, null);
     }
 
-    /** With the registration's parameters under {@code definition} (a registered model; null for a built-in one). */
-    public XContentBuilder toXContent(XContentBuilder builder, Map<String, Object> definition) throws IOException {
+    /**
+     * With the registration's parameters under {@code definition} (a registered model; null for a built-in one) and the
+     * effective text encoding under {@code encoding} (text_dense and text_tokens models; else null).
+     */
+    public XContentBuilder toXContent(XContentBuilder builder, Map<String, Object> definition, Map<String, Object> encoding)
+        throws IOException {
         builder.startObject(id);
         if (definition != null) {
             builder.field("definition", definition);
+        }
+        if (encoding != null) {
+            builder.field("encoding", encoding);
         }
         builder.field("kind", kind).field("dims", dims).field("built_in", builtIn).field("loaded", loaded).field("memory_bytes", memoryBytes);
         builder.field("inferences", inferences).field("documents", documents);
