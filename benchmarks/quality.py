@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Retrieval quality through a real node, on man pages (benchmarks/quality_corpus.py): known-item search, each query a
+page's NAME description and its one relevant document the page's DESCRIPTION. One index holds the text (BM25), the
+dense minilm vector and the minilm-tokens matrices (float, int8, bit), all filled by the multivector_embed pipeline.
+Prints MRR@10 and nDCG@10 per system. Started by benchmarks/quality.sh."""
+import argparse
+import json
+import math
+import os
+import random
+import statistics
+import sys
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import quality_corpus  # noqa: E402
+
+INDEX = "quality"
+PADDED = "minilm-tokens-mask32"  # the built-in token model as it was: queries padded with [MASK] to 32 tokens
+WINDOW = 100
+
+
+def call(url, method, path, body=None, ndjson=False):
+    data = None if body is None else (body if ndjson else json.dumps(body)).encode()
+    request = urllib.request.Request(url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/x-ndjson" if ndjson else "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=900) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as e:
+        raise RuntimeError(f"{method} {path}: {e.code} {e.read().decode()[:1000]}") from None
+
+
+def cpu():
+    model, flags = "?", set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model == "?":
+                model = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
+    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_vpopcntdq", "avx512_bf16", "amx_int8"]
+    return model, [f for f in wanted if f in flags]
+
+
+def setup(url, docs, bulk):
+    vectors = {"desc_minilm": "minilm", "desc_tokens": "minilm-tokens", "desc_tokens_int8": "minilm-tokens",
+               "desc_tokens_bit": "minilm-tokens"}
+    call(url, "PUT", "/_ingest/pipeline/quality_embed", {"processors": [{"multivector_embed": {"field_map": {"text": vectors}}}]})
+    try:
+        call(url, "DELETE", "/" + INDEX)
+    except RuntimeError:
+        pass
+    tokens = lambda element: {"type": "multi_vector", "dims": 384, "element_type": element, "model": "minilm-tokens"}
+    call(url, "PUT", "/" + INDEX, {
+        "settings": {"index.multivector": True, "number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "-1",
+                     "index.default_pipeline": "quality_embed"},
+        "mappings": {"properties": {
+            "text": {"type": "text"},
+            "desc_minilm": {"type": "dense_vector", "dims": 384, "similarity": "cosine", "model": "minilm"},
+            "desc_tokens": tokens("float"), "desc_tokens_int8": tokens("int8"), "desc_tokens_bit": tokens("bit")}}})
+    start = time.perf_counter()
+    for lo in range(0, len(docs), bulk):
+        lines = []
+        for d in docs[lo:lo + bulk]:
+            lines += [json.dumps({"index": {"_id": d["id"]}}), json.dumps({"text": d["text"]})]
+        response = call(url, "POST", f"/{INDEX}/_bulk", "\n".join(lines) + "\n", ndjson=True)
+        assert not response["errors"], json.dumps(response)[:1000]
+        done = min(lo + bulk, len(docs))
+        if done % (bulk * 20) == 0 or done == len(docs):
+            print(f"  indexed {done}/{len(docs)} ({done / (time.perf_counter() - start):.1f} docs/s)", file=sys.stderr, flush=True)
+    call(url, "POST", f"/{INDEX}/_refresh")
+    return time.perf_counter() - start
+
+
+def register_padded(url):
+    """The old built-in query encoding, as a registered model over the same files (config/multivector/minilm/)."""
+    try:
+        call(url, "DELETE", "/_plugins/_multivector/models/" + PADDED)
+    except RuntimeError:
+        pass
+    call(url, "PUT", "/_plugins/_multivector/models/" + PADDED, {
+        "kind": "text_tokens", "model_file": "minilm/all-minilm-l6-v2-q.onnx", "tokenizer_file": "minilm/all-minilm-l6-v2-q-tokenizer.json",
+        "dims": 384, "max_tokens": 128, "query_augmentation": True, "query_length": 32})
+
+
+def search(url, body):
+    """[(doc id, score)] best first."""
+    body = dict(body, _source=False, track_total_hits=False)
+    return [(h["_id"], h["_score"]) for h in call(url, "POST", f"/{INDEX}/_search", body)["hits"]["hits"]]
+
+
+def vector(field, text, k, **extra):
+    return {"vector": dict({"field": field, "query_text": text, "k": k}, **extra)}
+
+
+# client-side fusion of several [(id, score)] lists, each a system's top WINDOW
+def rrf(lists, k=60):
+    fused = {}
+    for hits in lists:
+        for rank, (doc, _) in enumerate(hits, 1):
+            fused[doc] = fused.get(doc, 0) + 1 / (k + rank)
+    return fused
+
+
+def dbsf(lists):
+    """Distribution-based: each list's scores mapped by (s - (mu - 3 sigma)) / (6 sigma), sample sigma; one hit or sigma 0: 0.5."""
+    fused = {}
+    for hits in lists:
+        scores = [s for _, s in hits]
+        sigma = statistics.stdev(scores) if len(scores) > 1 else 0.0
+        mu = statistics.fmean(scores) if scores else 0.0
+        for doc, s in hits:
+            fused[doc] = fused.get(doc, 0) + (0.5 if sigma == 0 else (s - (mu - 3 * sigma)) / (6 * sigma))
+    return fused
+
+
+def linear(lists):
+    """Sum of min-max normalized scores; a list whose scores are all equal gives each hit 1."""
+    fused = {}
+    for hits in lists:
+        scores = [s for _, s in hits]
+        lo, hi = (min(scores), max(scores)) if scores else (0, 0)
+        for doc, s in hits:
+            fused[doc] = fused.get(doc, 0) + (1.0 if hi == lo else (s - lo) / (hi - lo))
+    return fused
+
+
+def top(fused, n=10):
+    return [doc for doc, _ in sorted(fused.items(), key=lambda e: (-e[1], e[0]))[:n]]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:9200")
+    parser.add_argument("--cache", default="target/quality")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--bulk", type=int, default=64)
+    args = parser.parse_args()
+    url = args.url
+    header, docs = quality_corpus.load(args.cache)
+    queries = random.Random(args.seed).sample([d for d in docs if d["is_query"]], args.queries)
+    model, flags = cpu()
+    info = call(url, "GET", "/_plugins/_multivector")
+    fusion = "fusion" in info.get("queries", [])
+    register_padded(url)
+    encoding = call(url, "GET", "/_plugins/_multivector/models/minilm-tokens")["models"]["minilm-tokens"].get("encoding")
+    print(f"indexing {len(docs)} documents through multivector_embed ...", file=sys.stderr, flush=True)
+    ingest_s = setup(url, docs, args.bulk)
+
+    systems = {  # name -> (hits of one query, from the node), in the order of the table
+        "BM25 (`match` on text)": lambda q: search(url, {"size": WINDOW, "query": {"match": {"text": q}}}),
+        "dense `minilm` (HNSW, k 100)": lambda q: search(url, {"size": WINDOW, "query": vector("desc_minilm", q, WINDOW)}),
+        f"MaxSim `minilm-tokens` float, old query encoding ([MASK]-padded to 32; `{PADDED}`)":
+            lambda q: search(url, {"size": 10, "query": vector("desc_tokens", q, 10, model=PADDED)}),
+        "MaxSim `minilm-tokens` float, new default (no padding)":
+            lambda q: search(url, {"size": WINDOW, "query": vector("desc_tokens", q, WINDOW)}),
+        "MaxSim float, query encoded as a document (`_encode`, drops [CLS]/[SEP]/punctuation)":
+            lambda q: search(url, {"size": 10, "query": {"vector": {"field": "desc_tokens", "k": 10, "query_vectors": call(
+                url, "POST", "/_plugins/_multivector/_encode", {"model": "minilm-tokens", "texts": [q]})["vectors"][0]}}}),
+        "MaxSim int8 (new default)": lambda q: search(url, {"size": 10, "query": vector("desc_tokens_int8", q, 10)}),
+        "MaxSim bit (new default)": lambda q: search(url, {"size": 10, "query": vector("desc_tokens_bit", q, 10)}),
+    }
+    fused_from = ["BM25 (`match` on text)", "dense `minilm` (HNSW, k 100)", "MaxSim `minilm-tokens` float, new default (no padding)"]
+    client = {"client-side fusion rrf (k 60): BM25 + dense + MaxSim": rrf, "client-side fusion dbsf: BM25 + dense + MaxSim": dbsf,
+              "client-side fusion linear (min-max): BM25 + dense + MaxSim": linear}
+    server = {}
+    for method in ("rrf", "dbsf", "linear"):
+        extra = {"normalization": "min_max"} if method == "linear" else {}
+        server[f"server-side `fusion` {method}: BM25 + dense + MaxSim"] = lambda q, m=method, e=extra: search(url, {"size": 10, "query": {
+            "fusion": dict({"queries": [{"match": {"text": q}}, vector("desc_minilm", q, WINDOW), vector("desc_tokens", q, WINDOW)],
+                            "method": m, "window_size": WINDOW}, **e)}})
+    ranks = {name: [] for name in [*systems, *client, *server]}
+    seconds = {name: 0.0 for name in ranks}
+    start = time.perf_counter()
+    for i, query in enumerate(queries):
+        lists = {}
+        for name, run in [*systems.items(), *(server.items() if fusion else [])]:
+            t = time.perf_counter()
+            lists[name] = run(query["query"])
+            seconds[name] += time.perf_counter() - t
+            ranks[name].append([doc for doc, _ in lists[name][:10]])
+        for name, fuse in client.items():
+            ranks[name].append(top(fuse([lists[n] for n in fused_from])))
+        if (i + 1) % 50 == 0:
+            print(f"  {i + 1}/{len(queries)} queries ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+
+    print(f"\nCPU: {model}, {os.cpu_count()} cores; flags: {' '.join(flags)}")
+    print(f"corpus: {len(docs)} man pages (DESCRIPTION sections, avg {sum(len(d['text']) for d in docs) / len(docs):.0f} chars, "
+          f"cut at {quality_corpus.MAX_DOC_CHARS}) from {len(header['packages'])} Debian packages; {len(queries)} queries "
+          f"(NAME descriptions, seed {args.seed}) of {sum(d['is_query'] for d in docs)} usable; one relevant document each")
+    print(f"packages: {', '.join(header['packages'])}")
+    print(f"indexed through multivector_embed (minilm + minilm-tokens x 3 fields) in {ingest_s:.0f} s "
+          f"({len(docs) / ingest_s:.1f} docs/s); minilm-tokens encoding: {json.dumps(encoding)}\n")
+    print("| system | MRR@10 | nDCG@10 | ms/query |")
+    print("|---|---:|---:|---:|")
+    for name, results in ranks.items():
+        if not results:
+            print(f"| {name} | n/a | n/a | n/a |")
+            continue
+        mrr = ndcg = 0.0
+        for query, hits in zip(queries, results):
+            if query["id"] in hits:
+                rank = hits.index(query["id"]) + 1
+                mrr += 1 / rank
+                ndcg += 1 / math.log2(rank + 1)
+        ms = f"{1000 * seconds[name] / len(queries):.1f}" if name not in client else "-"
+        print(f"| {name} | {mrr / len(queries):.3f} | {ndcg / len(queries):.3f} | {ms} |")
+
+
+if __name__ == "__main__":
+    main()
