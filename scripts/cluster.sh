@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
-#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--heap 1g] [--models DIR]...
+#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]...
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
 #
-# The node distribution and the opensearch-knn zip come from Maven Central (versions in the root pom).
+# The node distribution and the peers' zips come from Maven Central (versions in the root pom). --knn installs
+# opensearch-knn; --neural installs opensearch-knn and neural-search (which extends it).
 # OpenSearch refuses to run as root, so as root the nodes run as the user 'opensearch' (created if missing).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; heap=1g; models=()
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
     --nodes) nodes=$2; shift 2 ;;
     --knn) knn=true; shift ;;
+    --neural) knn=true; neural=true; shift ;;
     --heap) heap=$2; shift 2 ;;
     --models) models+=("$2"); shift 2 ;; # copied into each node's config/multivector, for registered models; may repeat
     *) echo "unknown option: $1" >&2; exit 2 ;;
@@ -96,6 +98,8 @@ start() {
   [ -n "$plugin" ] || { log "no plugin zip: build it first (mvn package)"; exit 1; }
   local knn_zip=""
   $knn && knn_zip=$(fetch_artifact "org.opensearch.plugin:opensearch-knn:$(pom_property opensearch.knn.version):zip")
+  local neural_zip=""
+  $neural && neural_zip=$(fetch_artifact "org.opensearch.plugin:neural-search:$(pom_property opensearch.knn.version):zip")
 
   stop_nodes quietly
   ensure_user
@@ -107,10 +111,10 @@ start() {
     unzip -q "$dist" -d "$home.tmp" && mv "$home.tmp"/opensearch-*/* "$home" && rm -rf "$home.tmp"
     OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$plugin" >"$home/plugin-install.log" 2>&1 \
       || { cat "$home/plugin-install.log" >&2; exit 1; }
-    if [ -n "$knn_zip" ]; then
-      OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$knn_zip" >>"$home/plugin-install.log" 2>&1 \
+    for peer in $knn_zip $neural_zip; do # neural-search extends opensearch-knn: knn first
+      OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$peer" >>"$home/plugin-install.log" 2>&1 \
         || { cat "$home/plugin-install.log" >&2; exit 1; }
-    fi
+    done
     write_config "$i" "$home"
     for source in "${models[@]}"; do
       mkdir -p "$home/config/multivector" && cp -r "$source"/. "$home/config/multivector/"

@@ -3,7 +3,15 @@ package io.multivector.plugin;
 import io.multivector.analysis.ModelRegistry;
 import io.multivector.plugin.ingest.LazyProcessorFactory;
 import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
+import io.multivector.plugin.fusion.FusedDocsQueryBuilder;
+import io.multivector.plugin.fusion.FusionActionFilter;
+import io.multivector.plugin.fusion.FusionExecutor;
+import io.multivector.plugin.fusion.FusionHitFields;
+import io.multivector.plugin.fusion.FusionProcessor;
+import io.multivector.plugin.fusion.FusionQueryBuilder;
 import io.multivector.plugin.query.FieldModels;
+import org.opensearch.plugins.SearchPipelinePlugin;
+import org.opensearch.search.pipeline.SearchRequestProcessor;
 import io.multivector.plugin.search.HideVectorsFetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhase;
 import io.multivector.plugin.search.IncludeVectorsExt;
@@ -72,7 +80,8 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 /** Entry point of the multivector plugin: everything it adds to a node is registered here. */
-public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin {
+public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlugin, SearchPlugin, EnginePlugin, IngestPlugin,
+    SearchPipelinePlugin {
 
     public static final String VERSION = readVersion();
 
@@ -82,6 +91,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<FieldModels> fieldModels = new SetOnce<>();
+    private final SetOnce<FusionExecutor> fusion = new SetOnce<>();
+    private final SetOnce<ClusterService> clusterService = new SetOnce<>();
 
     @Override
     public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
@@ -99,6 +110,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         });
         fieldModels.set(new FieldModels(clusterService));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
+        fusion.set(new FusionExecutor(client, xContentRegistry));
+        this.clusterService.set(clusterService);
         return List.of(inference.get());
     }
 
@@ -140,12 +153,14 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<QuerySpec<?>> getQueries() {
-        return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent));
+        return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent),
+            new QuerySpec<>(FusionQueryBuilder.NAME, FusionQueryBuilder::new, FusionQueryBuilder::fromXContent),
+            new QuerySpec<>(FusedDocsQueryBuilder.NAME, FusedDocsQueryBuilder::new, FusedDocsQueryBuilder::fromXContent));
     }
 
     @Override
     public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
-        return List.of(new HideVectorsFetchSubPhase());
+        return List.of(new HideVectorsFetchSubPhase(), new FusionHitFields());
     }
 
     @Override
@@ -155,7 +170,13 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new ScrollKeepsVectorsFilter());
+        return List.of(new ScrollKeepsVectorsFilter(), new FusionActionFilter(clusterService::get, fusion::get));
+    }
+
+    @Override
+    public Map<String, org.opensearch.search.pipeline.Processor.Factory<SearchRequestProcessor>> getRequestProcessors(
+        SearchPipelinePlugin.Parameters parameters) {
+        return Map.of(FusionProcessor.TYPE, new FusionProcessor.Factory(fusion::get));
     }
 
     @Override
@@ -198,7 +219,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
             "field_types", List.copyOf(getMappers().keySet()),
             "queries", getQueries().stream().map(spec -> spec.getName().getPreferredName()).toList(),
             "ingest_processors", List.of(MultiVectorEmbedProcessor.TYPE),
-            "search_pipeline_processors", List.of(),
+            "search_pipeline_processors", List.copyOf(getRequestProcessors(null).keySet()),
             "codecs", List.of(io.multivector.codec.MultiVectorCodec.NAME, io.multivector.codec.MultiVectorCodec10.NAME),
             "formats", List.of(io.multivector.codec.multivector.MultiVector10DocValuesFormat.NAME,
                 io.multivector.codec.multivector.MultiVector11DocValuesFormat.NAME,

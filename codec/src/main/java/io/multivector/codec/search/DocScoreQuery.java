@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.function.IntFunction;
 
 /**
  * A fixed set of (document, score) pairs of one index reader: what a top-k query rewrites to. Using it with
@@ -28,24 +29,40 @@ public final class DocScoreQuery extends Query {
     private final float[] scores;
     private final Object readerId;
     private final String description;
+    /** Explains a hit from its position in the hits the query was built from; null: "within description". */
+    private final IntFunction<Explanation> explainHit;
+    private final int[] positions;  // of each doc in those hits
 
-    private DocScoreQuery(int[] docs, float[] scores, Object readerId, String description) {
+    private DocScoreQuery(int[] docs, float[] scores, Object readerId, String description, IntFunction<Explanation> explainHit,
+                          int[] positions) {
         this.docs = docs;
         this.scores = scores;
         this.readerId = readerId;
         this.description = description;
+        this.explainHit = explainHit;
+        this.positions = positions;
     }
 
     public static DocScoreQuery of(IndexReader reader, ScoreDoc[] hits, String description) {
-        ScoreDoc[] sorted = hits.clone();
-        Arrays.sort(sorted, Comparator.comparingInt(h -> h.doc));
-        int[] docs = new int[sorted.length];
-        float[] scores = new float[sorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            docs[i] = sorted[i].doc;
-            scores[i] = sorted[i].score;
+        return of(reader, hits, description, null);
+    }
+
+    /** With {@code explainHit} explaining the hit at a position of {@code hits}; its value must be the hit's score. */
+    public static DocScoreQuery of(IndexReader reader, ScoreDoc[] hits, String description, IntFunction<Explanation> explainHit) {
+        Integer[] order = new Integer[hits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        return new DocScoreQuery(docs, scores, reader.getContext().id(), description);
+        Arrays.sort(order, Comparator.comparingInt(i -> hits[i].doc));
+        int[] docs = new int[hits.length];
+        float[] scores = new float[hits.length];
+        int[] positions = new int[hits.length];
+        for (int i = 0; i < order.length; i++) {
+            docs[i] = hits[order[i]].doc;
+            scores[i] = hits[order[i]].score;
+            positions[i] = order[i];
+        }
+        return new DocScoreQuery(docs, scores, reader.getContext().id(), description, explainHit, positions);
     }
 
     public int size() {
@@ -85,7 +102,11 @@ public final class DocScoreQuery extends Query {
                 if (i < 0) {
                     return Explanation.noMatch("not within " + description);
                 }
-                return Explanation.match(scores[i] * boost, "within " + description);
+                if (explainHit == null) {
+                    return Explanation.match(scores[i] * boost, "within " + description);
+                }
+                Explanation explanation = explainHit.apply(positions[i]);
+                return boost == 1 ? explanation : Explanation.match(scores[i] * boost, "boost [" + boost + "]", explanation);
             }
 
             @Override

@@ -1,0 +1,174 @@
+package io.multivector.plugin.fusion;
+
+import org.apache.lucene.search.Explanation;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryShardContext;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a {@code fusion} query becomes once fused on the coordinating node: the fused list itself, with the
+ * details explanations and {@code _fusion} show. The normal query and fetch phases then run on it, so pages,
+ * highlighting, {@code _source}, {@code fields}, aggregations and {@code post_filter} work as for any query.
+ */
+public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQueryBuilder> {
+
+    public static final String NAME = "fused_docs";
+
+    private final String method;
+    private final List<String> subqueries;
+    private final boolean subqueryScores;
+    private final List<FusedHit> hits;
+
+    FusedDocsQueryBuilder(String method, List<String> subqueries, boolean subqueryScores, List<FusedHit> hits) {
+        this.method = method;
+        this.subqueries = List.copyOf(subqueries);
+        this.subqueryScores = subqueryScores;
+        this.hits = List.copyOf(hits);
+    }
+
+    public FusedDocsQueryBuilder(StreamInput in) throws IOException {
+        super(in);
+        method = in.readString();
+        subqueries = in.readStringList();
+        subqueryScores = in.readBoolean();
+        int size = in.readVInt();
+        List<FusedHit> read = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            read.add(new FusedHit(new RankedList.Doc(in.readString(), in.readString()), in.readFloat(), in.readBoolean(), in.readFloat(),
+                in.readVInt(), in.readVIntArray(), in.readFloatArray(), in.readFloatArray()));
+        }
+        hits = List.copyOf(read);
+    }
+
+    @Override
+    protected void doWriteTo(StreamOutput out) throws IOException {
+        out.writeString(method);
+        out.writeStringCollection(subqueries);
+        out.writeBoolean(subqueryScores);
+        out.writeVInt(hits.size());
+        for (FusedHit hit : hits) {
+            out.writeString(hit.doc().index());
+            out.writeString(hit.doc().id());
+            out.writeFloat(hit.score());
+            out.writeBoolean(hit.reranked());
+            out.writeFloat(hit.fusedScore());
+            out.writeVInt(hit.fusedRank());
+            out.writeVIntArray(hit.ranks());
+            out.writeFloatArray(hit.raw());
+            out.writeFloatArray(hit.contributions());
+        }
+    }
+
+    List<FusedHit> hits() {
+        return hits;
+    }
+
+    boolean subqueryScores() {
+        return subqueryScores;
+    }
+
+    @Override
+    protected Query doToQuery(QueryShardContext context) {
+        String index = context.index().getName();
+        List<FusedHit> here = hits.stream().filter(hit -> hit.doc().index().equals(index)).toList();
+        if (here.isEmpty()) {
+            return new MatchNoDocsQuery("no fused document in index [" + index + "]");
+        }
+        String[] ids = new String[here.size()];
+        float[] scores = new float[here.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = here.get(i).doc().id();
+            scores[i] = here.get(i).score();
+        }
+        return new FusedDocsQuery(ids, scores, i -> explain(here.get(i)), this);
+    }
+
+    /** The hit's score, from which fused rank, and each subquery's rank, raw score and weighted share. */
+    Explanation explain(FusedHit hit) {
+        List<Explanation> perSubquery = new ArrayList<>(subqueries.size());
+        for (int i = 0; i < subqueries.size(); i++) {
+            if (hit.ranks()[i] == 0) {
+                perSubquery.add(Explanation.noMatch("subquery [" + subqueries.get(i) + "]: not in its list"));
+            } else {
+                perSubquery.add(Explanation.match(hit.contributions()[i], String.format(Locale.ROOT,
+                    "subquery [%s]: rank %d, score %s (weighted contribution)", subqueries.get(i), hit.ranks()[i], hit.raw()[i])));
+            }
+        }
+        Explanation fused = Explanation.match(hit.fusedScore(), String.format(Locale.ROOT, "fusion [%s] of %d subqueries: fused rank %d",
+            method, subqueries.size(), hit.fusedRank()), perSubquery);
+        if (hit.reranked() == false) {
+            return fused;
+        }
+        return Explanation.match(hit.score(), "rerank score won: the [rerank] query's score replaces the fused score", fused);
+    }
+
+    /** The compact per-hit view ({@code subquery_scores: true}), returned under {@code fields._fusion}. */
+    Map<String, Object> hitDetails(FusedHit hit) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("method", method);
+        details.put("fused_rank", hit.fusedRank());
+        details.put("fused_score", hit.fusedScore());
+        if (hit.reranked()) {
+            details.put("rerank_score", hit.score());
+        }
+        Map<String, Object> perSubquery = new LinkedHashMap<>();
+        for (int i = 0; i < subqueries.size(); i++) {
+            if (hit.ranks()[i] != 0) {
+                perSubquery.put(subqueries.get(i), Map.of("rank", hit.ranks()[i], "score", hit.raw()[i]));
+            }
+        }
+        details.put("subqueries", perSubquery);
+        return details;
+    }
+
+    /** Only written by {@code fusion}: the ranks and contributions it carries are the fusion's own. */
+    public static FusedDocsQueryBuilder fromXContent(XContentParser parser) {
+        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] is what a [fusion] query becomes on the coordinating node; "
+            + "it is not a query to send");
+    }
+
+    @Override
+    protected void doXContent(XContentBuilder builder, Params params) throws IOException {
+        builder.startObject(NAME).field("method", method).field("subqueries", subqueries).startArray("docs");
+        for (FusedHit hit : hits) {
+            builder.startObject().field("_index", hit.doc().index()).field("_id", hit.doc().id()).field("score", hit.score()).endObject();
+        }
+        builder.endArray();
+        printBoostAndQueryName(builder);
+        builder.endObject();
+    }
+
+    @Override
+    protected boolean doEquals(FusedDocsQueryBuilder other) {
+        return method.equals(other.method) && subqueries.equals(other.subqueries) && subqueryScores == other.subqueryScores
+            && hits.size() == other.hits.size() && docsAndScores().equals(other.docsAndScores());
+    }
+
+    private List<Object> docsAndScores() {
+        return hits.stream().map(hit -> (Object) List.of(hit.doc(), hit.score())).toList();
+    }
+
+    @Override
+    protected int doHashCode() {
+        return Objects.hash(method, subqueries, docsAndScores());
+    }
+
+    @Override
+    public String getWriteableName() {
+        return NAME;
+    }
+}

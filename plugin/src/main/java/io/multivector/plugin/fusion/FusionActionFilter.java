@@ -1,0 +1,84 @@
+package io.multivector.plugin.fusion;
+
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.search.SearchAction;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.support.ActionFilter;
+import org.opensearch.action.support.ActionFilterChain;
+import org.opensearch.cluster.ClusterState;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
+import org.opensearch.index.IndexSettings;
+import org.opensearch.search.pipeline.PipelineConfiguration;
+import org.opensearch.search.pipeline.SearchPipelineMetadata;
+import org.opensearch.tasks.Task;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A {@code fusion} query needs no pipeline: searches whose search pipeline has no {@code multivector_fusion}
+ * processor (most have no pipeline at all) are fused here, with the built-in defaults, before the search action
+ * runs. Searches whose pipeline has one are left to that processor, which runs with the pipeline's defaults in its
+ * place in the pipeline. {@code _msearch} items come through here one by one, like any search.
+ */
+public final class FusionActionFilter implements ActionFilter {
+
+    private final Supplier<ClusterService> clusterService;
+    private final Supplier<FusionExecutor> executor;
+
+    public FusionActionFilter(Supplier<ClusterService> clusterService, Supplier<FusionExecutor> executor) {
+        this.clusterService = clusterService;
+        this.executor = executor;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <Request extends ActionRequest, Response extends ActionResponse> void apply(Task task, String action, Request request,
+                                                                                       ActionListener<Response> listener,
+                                                                                       ActionFilterChain<Request, Response> chain) {
+        if (SearchAction.NAME.equals(action) == false || request instanceof SearchRequest == false
+            || FusionExecutor.isFusion((SearchRequest) request) == false || pipelineFuses((SearchRequest) request)) {
+            chain.proceed(task, action, request, listener);
+            return;
+        }
+        executor.get().resolve((SearchRequest) request, FusionOptions.NONE, ActionListener.wrap(
+            fused -> chain.proceed(task, action, (Request) fused, listener), listener::onFailure));
+    }
+
+    /** Whether the pipeline OpenSearch will run for this request holds a {@code multivector_fusion} processor (as core resolves it). */
+    private boolean pipelineFuses(SearchRequest request) {
+        if (request.source().searchPipelineSource() != null) {
+            return hasFusionProcessor(request.source().searchPipelineSource());
+        }
+        ClusterState state = clusterService.get().state();
+        String id = request.pipeline() != null ? request.pipeline() : request.source().pipeline();
+        if (id == null && request.indices() != null && request.indices().length == 1) {
+            IndexMetadata index = state.metadata().index(request.indices()[0]);
+            if (index != null && IndexSettings.DEFAULT_SEARCH_PIPELINE.exists(index.getSettings())) {
+                id = IndexSettings.DEFAULT_SEARCH_PIPELINE.get(index.getSettings());
+            }
+        }
+        SearchPipelineMetadata pipelines = state.metadata().custom(SearchPipelineMetadata.TYPE);
+        if (id == null || pipelines == null) {
+            return false;
+        }
+        PipelineConfiguration pipeline = pipelines.getPipelines().get(id);
+        return pipeline != null && hasFusionProcessor(pipeline.getConfigAsMap());
+    }
+
+    private static boolean hasFusionProcessor(Map<String, Object> pipeline) {
+        if (pipeline.get("request_processors") instanceof List<?> processors) {
+            return processors.stream().anyMatch(p -> p instanceof Map<?, ?> m && m.containsKey(FusionProcessor.TYPE));
+        }
+        return false;
+    }
+}

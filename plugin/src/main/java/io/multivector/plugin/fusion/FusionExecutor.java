@@ -1,0 +1,188 @@
+package io.multivector.plugin.fusion;
+
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.index.query.BoolQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a {@code fusion} on the coordinating node: every subquery as a full distributed search of
+ * {@code window_size} hits (one {@code _msearch}; nested fusions recursively, at the same time), fuses the global
+ * lists, reranks the fused top when asked, and rewrites the request's query into the fused list. The ranking is
+ * therefore the same on one shard or many, and {@code from}/{@code size} page through one fixed list.
+ */
+public final class FusionExecutor {
+
+    /** A fused list and what explains it. */
+    record Fused(String method, List<String> names, List<FusedHit> hits) {}
+
+    private final Client client;
+    private final SubqueryRewrites rewrites;
+
+    public FusionExecutor(Client client, NamedXContentRegistry registry) {
+        this.client = client;
+        this.rewrites = new SubqueryRewrites(registry);
+    }
+
+    public static boolean isFusion(SearchRequest request) {
+        return request.source() != null && request.source().query() instanceof FusionQueryBuilder;
+    }
+
+    /** The request with its top-level {@code fusion} replaced by the fused list; other requests unchanged. */
+    public void resolve(SearchRequest request, FusionOptions defaults, ActionListener<SearchRequest> listener) {
+        if (isFusion(request) == false) {
+            listener.onResponse(request);
+            return;
+        }
+        FusionQueryBuilder fusion = (FusionQueryBuilder) request.source().query();
+        ActionListener<Fused> done = ActionListener.wrap(fused -> {
+            FusedDocsQueryBuilder list = new FusedDocsQueryBuilder(fused.method(), fused.names(), fusion.subqueryScores(), fused.hits());
+            request.source(request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName())));
+            listener.onResponse(request);
+        }, listener::onFailure);
+        try {
+            fuse(request, fusion, defaults, null, done);
+        } catch (RuntimeException e) {
+            listener.onFailure(e);
+        }
+    }
+
+    private void fuse(SearchRequest template, FusionQueryBuilder fusion, FusionOptions defaults, QueryBuilder outerFilter,
+                      ActionListener<Fused> listener) {
+        List<QueryBuilder> queries = fusion.queries();
+        FusionOptions options = fusion.options().resolve(defaults, queries.size());
+        QueryBuilder filter = and(outerFilter, fusion.filter());
+        int window = options.windowSize();
+        List<String> names = new ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            names.add(fusion.subqueryName(i));
+        }
+        if (fusion.rerank() != null && fusion.rerank().windowSize() != null && fusion.rerank().windowSize() > window) {
+            throw new IllegalArgumentException("[fusion] [rerank] [window_size] (" + fusion.rerank().windowSize()
+                + ") must not exceed the fusion's [window_size] (" + window + ")");
+        }
+
+        RankedList[] lists = new RankedList[queries.size()];
+        AtomicInteger pending = new AtomicInteger(queries.size());
+        AtomicBoolean failed = new AtomicBoolean();
+        ActionListener<Void> oneDone = new ActionListener<>() {
+            @Override
+            public void onResponse(Void ignored) {
+                if (pending.decrementAndGet() == 0 && failed.get() == false) {
+                    afterFusion(template, fusion, names, options, Fuser.fuse(List.of(lists), options), listener);
+                }
+            }
+
+            @Override
+            public void onFailure(Exception e) {
+                if (failed.compareAndSet(false, true)) {
+                    listener.onFailure(e);
+                }
+            }
+        };
+
+        MultiSearchRequest searches = new MultiSearchRequest();
+        List<Integer> searched = new ArrayList<>();
+        FusionOptions nestedDefaults = new FusionOptions(defaults.method(), defaults.rankConstant(), defaults.normalization(), null,
+            defaults.windowSize());
+        for (int i = 0; i < queries.size(); i++) {
+            int subquery = i;
+            if (queries.get(i) instanceof FusionQueryBuilder nested) {
+                fuse(template, nested, nestedDefaults, filter, ActionListener.wrap(fused -> {
+                    lists[subquery] = new RankedList(names.get(subquery),
+                        fused.hits().stream().map(hit -> new RankedList.Hit(hit.doc(), hit.score())).toList());
+                    oneDone.onResponse(null);
+                }, e -> oneDone.onFailure(subqueryFailure(names.get(subquery), e))));
+            } else {
+                searches.add(subsearch(template, rewrites.withFilter(queries.get(i), filter), window));
+                searched.add(i);
+            }
+        }
+        if (searched.isEmpty()) {
+            return;
+        }
+        searches.maxConcurrentSearchRequests(searched.size());
+        client.multiSearch(searches, ActionListener.wrap(responses -> {
+            MultiSearchResponse.Item[] items = responses.getResponses();
+            for (int j = 0; j < items.length; j++) {
+                int subquery = searched.get(j);
+                if (items[j].isFailure()) {
+                    oneDone.onFailure(subqueryFailure(names.get(subquery), items[j].getFailure()));
+                    return;
+                }
+                lists[subquery] = rankedList(names.get(subquery), items[j].getResponse());
+                oneDone.onResponse(null);
+            }
+        }, oneDone::onFailure));
+    }
+
+    private void afterFusion(SearchRequest template, FusionQueryBuilder fusion, List<String> names, FusionOptions options,
+                             List<FusedHit> fused, ActionListener<Fused> listener) {
+        String method = options.method();
+        FusionQueryBuilder.Rerank rerank = fusion.rerank();
+        if (rerank == null || fused.isEmpty()) {
+            listener.onResponse(new Fused(method, names, fused));
+            return;
+        }
+        List<FusedHit> window = fused.subList(0, Math.min(fused.size(), rerank.windowSize() != null ? rerank.windowSize() : options.windowSize()));
+        QueryBuilder query = new BoolQueryBuilder().must(rewrites.withK(rerank.query(), window.size()))
+            .filter(new FusedDocsQueryBuilder(method, names, false, window));
+        client.search(subsearch(template, query, window.size()), ActionListener.wrap(
+            response -> listener.onResponse(new Fused(method, names, Fuser.rerank(window, rankedList("rerank", response).hits()))),
+            e -> listener.onFailure(subqueryFailure("rerank", e))));
+    }
+
+    /** One subquery as its own search over the same indices, keeping only what fusion needs: ids and scores. */
+    private static SearchRequest subsearch(SearchRequest template, QueryBuilder query, int size) {
+        SearchRequest search = new SearchRequest(template.indices());
+        search.indicesOptions(template.indicesOptions());
+        search.routing(template.routing());
+        search.preference(template.preference());
+        if (template.allowPartialSearchResults() != null) {
+            search.allowPartialSearchResults(template.allowPartialSearchResults());
+        }
+        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(size).fetchSource(false).trackTotalHits(false);
+        if (template.source() != null && template.source().timeout() != null) {
+            source.timeout(template.source().timeout());
+        }
+        return search.source(source);
+    }
+
+    private static RankedList rankedList(String name, SearchResponse response) {
+        List<RankedList.Hit> hits = new ArrayList<>(response.getHits().getHits().length);
+        for (SearchHit hit : response.getHits().getHits()) {
+            hits.add(new RankedList.Hit(new RankedList.Doc(hit.getIndex(), hit.getId()), hit.getScore()));
+        }
+        return new RankedList(name, hits);
+    }
+
+    private static Exception subqueryFailure(String name, Exception e) {
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
+            return e;
+        }
+        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + cause.getMessage(),
+            ExceptionsHelper.status(cause), e);
+    }
+
+    private static QueryBuilder and(QueryBuilder a, QueryBuilder b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null ? a : new BoolQueryBuilder().filter(a).filter(b);
+    }
+}

@@ -1,0 +1,70 @@
+package io.multivector.plugin.fusion;
+
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryVisitor;
+import org.opensearch.common.document.DocumentField;
+import org.opensearch.search.fetch.FetchContext;
+import org.opensearch.search.fetch.FetchSubPhase;
+import org.opensearch.search.fetch.FetchSubPhaseProcessor;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * With {@code subquery_scores: true}, each hit of a fusion carries {@code fields._fusion}: its fused rank and
+ * score, and each subquery's rank and raw score, named by the subquery's {@code _name}.
+ */
+public final class FusionHitFields implements FetchSubPhase {
+
+    public static final String FIELD = "_fusion";
+
+    @Override
+    public FetchSubPhaseProcessor getProcessor(FetchContext context) {
+        if (context.parsedQuery() == null) {
+            return null;
+        }
+        FusedDocsQuery fused = find(context.parsedQuery().query());
+        if (fused == null || fused.source.subqueryScores() == false) {
+            return null;
+        }
+        String index = context.getIndexName();
+        Map<String, FusedHit> byId = new HashMap<>();
+        for (FusedHit hit : fused.source.hits()) {
+            if (hit.doc().index().equals(index)) {
+                byId.put(hit.doc().id(), hit);
+            }
+        }
+        return new FetchSubPhaseProcessor() {
+            @Override
+            public void setNextReader(LeafReaderContext readerContext) {}
+
+            @Override
+            public void process(HitContext hitContext) {
+                FusedHit hit = byId.get(hitContext.hit().getId());
+                if (hit != null) {
+                    hitContext.hit().setDocumentField(FIELD, new DocumentField(FIELD, List.of(fused.source.hitDetails(hit))));
+                }
+            }
+        };
+    }
+
+    private static FusedDocsQuery find(Query query) {
+        FusedDocsQuery[] found = new FusedDocsQuery[1];
+        query.visit(new QueryVisitor() {
+            @Override
+            public void visitLeaf(Query leaf) {
+                if (leaf instanceof FusedDocsQuery fusedDocs) {
+                    found[0] = fusedDocs;
+                }
+            }
+
+            @Override
+            public QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
+                return this;
+            }
+        });
+        return found[0];
+    }
+}
