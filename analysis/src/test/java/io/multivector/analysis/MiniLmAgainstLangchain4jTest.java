@@ -53,12 +53,12 @@ public class MiniLmAgainstLangchain4jTest {
     }
 
     @Test
-    public void tokenModelKeepsWordsForDocumentsAndPadsQueries() {
+    public void tokenModelKeepsWordsForDocumentsAndEveryTokenOfQueries() {
         Encoder tokens = registry.get(ModelRegistry.MINILM_TOKENS);
         List<float[][]> docs = tokens.encode(List.of("Hello, world!"), false);
         assertEquals("hello and world; no [CLS], [SEP] or punctuation", 2, docs.get(0).length);
         List<float[][]> queries = tokens.encode(List.of("hello world"), true);
-        assertEquals("query augmented with [MASK] to 32 tokens", 32, queries.get(0).length);
+        assertEquals("[CLS] hello world [SEP], not padded with [MASK]", 4, queries.get(0).length);
         for (float[] v : queries.get(0)) {
             assertEquals(384, v.length);
             assertEquals(1.0, Math.sqrt(dot(v, v)), 1e-4);

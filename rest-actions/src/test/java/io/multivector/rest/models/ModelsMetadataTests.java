@@ -14,12 +14,16 @@ import org.opensearch.test.OpenSearchTestCase;
 
 import java.util.Map;
 
-/** The registered models survive the cluster state's wire format and its persisted XContent, projection_file included. */
+/**
+ * The registered models survive the cluster state's wire format and its persisted XContent, projection_file and the
+ * text encoding (markers, prefixes, query length) included.
+ */
 public class ModelsMetadataTests extends OpenSearchTestCase {
 
     private static ModelsMetadata models() {
         ModelDefinition colbert = ModelDefinition.fromMap("colbert", Map.of("kind", "text_tokens", "model_file", "colbert/bert.onnx",
-            "tokenizer_file", "colbert/tokenizer.json", "dims", 128, "projection_file", "colbert/projection.f32"));
+            "tokenizer_file", "colbert/tokenizer.json", "dims", 128, "projection_file", "colbert/projection.f32", "query_marker", "[unused0]",
+            "document_marker", "[unused1]", "query_length", 24, "document_prefix", "passage: "));
         ModelDefinition plain = ModelDefinition.fromMap("plain", Map.of("kind", "text_dense", "model_file", "m/model.onnx",
             "tokenizer_file", "m/tokenizer.json", "dims", 384));
         return new ModelsMetadata(Map.of("colbert", colbert, "plain", plain));
@@ -33,6 +37,9 @@ public class ModelsMetadataTests extends OpenSearchTestCase {
             assertEquals(models, read);
             assertEquals("colbert/projection.f32", read.models().get("colbert").projectionFile());
             assertNull(read.models().get("plain").projectionFile());
+            assertEquals("[unused0]", read.models().get("colbert").encoding().queryMarker());
+            assertEquals("passage: ", read.models().get("colbert").encoding().documentPrefix());
+            assertNull(read.models().get("plain").encoding().queryMarker());
         }
     }
 
