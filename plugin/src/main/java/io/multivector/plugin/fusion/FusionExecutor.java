@@ -4,6 +4,7 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.core.action.ActionListener;
@@ -175,8 +176,11 @@ public final class FusionExecutor {
         if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
             return e;
         }
-        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + cause.getMessage(),
-            ExceptionsHelper.status(cause), e);
+        String reason = cause.getMessage();
+        if (cause instanceof SearchPhaseExecutionException phase && phase.shardFailures().length > 0) {
+            reason = phase.shardFailures()[0].reason(); // "all shards failed" says nothing; the shards' reason does
+        }
+        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
     }
 
     private static QueryBuilder and(QueryBuilder a, QueryBuilder b) {
