@@ -97,7 +97,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
                 registry.unloadStale(); // a deleted or redefined model frees its session in every node
             }
         });
-        fieldModels.set(new FieldModels(clusterService));
+        fieldModels.set(new FieldModels(clusterService, resolver));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
         return List.of(inference.get());
     }
