@@ -47,6 +47,7 @@ import org.opensearch.common.settings.SettingsFilter;
 import io.multivector.plugin.codec.MultiVectorCodecServiceFactory;
 import io.multivector.plugin.codec.MultiVectorIndexSettings;
 import io.multivector.plugin.mapper.DenseVectorFieldMapper;
+import io.multivector.plugin.mapper.MappingModelsFilter;
 import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.query.VectorQueryBuilder;
 import org.opensearch.common.settings.Setting;
@@ -155,7 +156,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new ScrollKeepsVectorsFilter());
+        return List.of(new ScrollKeepsVectorsFilter(), new MappingModelsFilter(inference::get, fieldModels::get));
     }
 
     @Override

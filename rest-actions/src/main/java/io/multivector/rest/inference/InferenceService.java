@@ -46,6 +46,11 @@ public final class InferenceService implements AutoCloseable {
         return registry.get(model);
     }
 
+    /** What a model is (kind, dims) without loading it, or null for an unknown model: mappings are checked with it. */
+    public ModelRegistry.ModelInfo describe(String model) {
+        return registry.infos().get(model);
+    }
+
     public void encode(String model, List<String> texts, boolean asQuery, ActionListener<List<float[][]>> listener) {
         run(() -> registry.get(model).encode(texts, asQuery), listener);
     }
