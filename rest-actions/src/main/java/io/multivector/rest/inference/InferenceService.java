@@ -92,8 +92,11 @@ public final class InferenceService implements AutoCloseable {
     public static List<byte[]> decodeImages(List<String> base64) {
         List<byte[]> images = new ArrayList<>(base64.size());
         for (String image : base64) {
+            if (image == null || image.isBlank()) {
+                throw new IllegalArgumentException("an image is empty: give a base64 JPEG or PNG");
+            }
             try {
-                images.add(Base64.getDecoder().decode(image));
+                images.add(Base64.getDecoder().decode(TextInputs.stripDataUrl(image)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("an image is not valid base64: " + e.getMessage(), e);
             }
