@@ -16,6 +16,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,8 +141,9 @@ public final class FusionExecutor {
             return;
         }
         List<FusedHit> window = fused.subList(0, Math.min(fused.size(), rerank.windowSize() != null ? rerank.windowSize() : options.windowSize()));
-        QueryBuilder query = new BoolQueryBuilder().must(rewrites.withK(rerank.query(), window.size()))
-            .filter(new FusedDocsQueryBuilder(method, names, false, window));
+        // the window goes inside a vector query as its filter, so its k best are chosen among the window's documents
+        QueryBuilder query = rewrites.withFilter(rewrites.withK(rerank.query(), window.size()),
+            new FusedDocsQueryBuilder(method, names, false, window));
         client.search(subsearch(template, query, window.size()), ActionListener.wrap(
             response -> listener.onResponse(new Fused(method, names, Fuser.rerank(window, rankedList("rerank", response).hits()))),
             e -> listener.onFailure(subqueryFailure("rerank", e))));
@@ -153,6 +155,7 @@ public final class FusionExecutor {
         search.indicesOptions(template.indicesOptions());
         search.routing(template.routing());
         search.preference(template.preference());
+        search.searchType(template.searchType()); // dfs_query_then_fetch: BM25 statistics of the whole index, as asked
         if (template.allowPartialSearchResults() != null) {
             search.allowPartialSearchResults(template.allowPartialSearchResults());
         }
@@ -168,6 +171,8 @@ public final class FusionExecutor {
         for (SearchHit hit : response.getHits().getHits()) {
             hits.add(new RankedList.Hit(new RankedList.Doc(hit.getIndex(), hit.getId()), hit.getScore()));
         }
+        // equal scores come in shard and Lucene doc order, which differ between one shard and three: rank them by _index, _id
+        hits.sort(Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score()).thenComparing(RankedList.Hit::doc));
         return new RankedList(name, hits);
     }
 
