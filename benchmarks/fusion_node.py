@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fusion through a real node: our `fusion` query against (1) the slowest of its subqueries alone, (2) client-side
+"""Fusion through a real node (every variant returns ids and scores only, no _source): our `fusion` query against (1) the slowest of its subqueries alone, (2) client-side
 fusion (the N searches sent by the client, then RRF in the client), and (3) neural-search's `hybrid` query with its
 RRF score-ranker pipeline, on the same index, the same subqueries, the same node, in one run. Also counts how often
 a page 2 is not items 11-20 of the size-20 list (ours, and hybrid's with pagination_depth = from + size).
@@ -127,7 +127,7 @@ def main():
         alone = [timed(lambda i, j=j: search(url, {"size": window, "_source": False, "query": workload[i][j]}), args.queries)
                  for j in range(n)]
         slowest = max(alone, key=lambda t: t[0])
-        fused = timed(lambda i: search(url, {"size": 10, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
+        fused = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
                       args.queries)
 
         def client_side(i, parallel):
@@ -139,13 +139,13 @@ def main():
             rrf([[h["_id"] for h in r["hits"]["hits"]] for r in responses])
         sequential = timed(lambda i: client_side(i, False), args.queries)
         parallel = timed(lambda i: client_side(i, True), args.queries)
-        hybrid = timed(lambda i: search(url, {"size": 10, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},
+        hybrid = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},
                                         "?search_pipeline=hybrid_rrf"), args.queries)
         print(f"| {n} | {slowest[0]:.1f} / {slowest[1]:.1f} | {fused[0]:.1f} / {fused[1]:.1f} | {sequential[0]:.1f} / {sequential[1]:.1f} "
               f"| {parallel[0]:.1f} / {parallel[1]:.1f} | {hybrid[0]:.1f} / {hybrid[1]:.1f} | {parallel[0] / fused[0]:.2f}x "
               f"| {hybrid[0] / fused[0]:.2f}x |")
     # fixed cost of the second round: a fusion of one subquery against that subquery alone
-    one = timed(lambda i: search(url, {"size": 10, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}), args.queries)
+    one = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}), args.queries)
     alone = timed(lambda i: search(url, {"size": window, "_source": False, "query": workload[i][3]}), args.queries)
     print(f"\nFixed cost of fusing (fusion of the match subquery alone minus the match alone, p50): {one[0] - alone[0]:.1f} ms")
     # pages: is page 2 (from 10, size 10) items 11-20 of the size-20 list?
