@@ -126,14 +126,14 @@ public final class ModelRegistry implements AutoCloseable {
                 long memory = encoder == null ? 0 : encoder.modelBytes();
                 TextEncoding encoding = id.equals(MINILM) ? MINILM_ENCODING : MINILM_TOKENS_ENCODING;
                 infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats(),
-                    encoding.describe(128)));
+                    encoding.describe(kind, 128)));
             } else {
                 ModelDefinition definition = definitions.get(id);
                 Loaded current = registered.get(id);
                 boolean live = current != null && current.definition().equals(definition);
                 infos.put(id, new ModelInfo(id, definition.kind(), definition.dims(), false, live,
                     live ? current.encoder().modelBytes() : 0, live ? current.encoder().stats() : null,
-                    definition.kind().isBert() ? definition.encoding().describe(definition.maxTokens()) : null));
+                    definition.kind().isBert() ? definition.encoding().describe(definition.kind(), definition.maxTokens()) : null));
             }
         }
         return infos;

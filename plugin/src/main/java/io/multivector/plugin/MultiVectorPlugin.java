@@ -55,6 +55,7 @@ import org.opensearch.common.settings.SettingsFilter;
 import io.multivector.plugin.codec.MultiVectorCodecServiceFactory;
 import io.multivector.plugin.codec.MultiVectorIndexSettings;
 import io.multivector.plugin.mapper.DenseVectorFieldMapper;
+import io.multivector.plugin.mapper.MappingModelsFilter;
 import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.query.VectorQueryBuilder;
 import org.opensearch.common.settings.Setting;
@@ -108,7 +109,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
                 registry.unloadStale(); // a deleted or redefined model frees its session in every node
             }
         });
-        fieldModels.set(new FieldModels(clusterService));
+        fieldModels.set(new FieldModels(clusterService, resolver));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
         fusion.set(new FusionExecutor(client, xContentRegistry));
         this.clusterService.set(clusterService);
@@ -170,7 +171,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<ActionFilter> getActionFilters() {
-        return List.of(new ScrollKeepsVectorsFilter(), new FusionActionFilter(clusterService::get, fusion::get));
+        return List.of(new ScrollKeepsVectorsFilter(), new MappingModelsFilter(inference::get, fieldModels::get),
+            new FusionActionFilter(clusterService::get, fusion::get));
     }
 
     @Override

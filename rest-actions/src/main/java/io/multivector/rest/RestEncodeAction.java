@@ -2,6 +2,7 @@ package io.multivector.rest;
 
 import io.multivector.analysis.encoder.Encoder;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.inference.TextInputs;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -61,6 +62,13 @@ public final class RestEncodeAction extends BaseRestHandler {
         }
         boolean images = body.containsKey("images");
         List<String> inputs = strings(body, images ? "images" : "texts");
+        if (images == false) {
+            for (int i = 0; i < inputs.size(); i++) {
+                if (TextInputs.hasContent(inputs.get(i)) == false) {
+                    throw new IllegalArgumentException(TextInputs.nothingToEncode("[texts] item [" + i + "]"));
+                }
+            }
+        }
         boolean asQuery = Boolean.TRUE.equals(body.get("as_query"));
         Encoder encoder = inference.encoder(model);
         if (encoder.kind().takesImages() != images) {

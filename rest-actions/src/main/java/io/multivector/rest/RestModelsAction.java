@@ -1,6 +1,7 @@
 package io.multivector.rest;
 
 import io.multivector.analysis.ModelDefinition;
+import io.multivector.analysis.encoder.ModelKind;
 import io.multivector.analysis.ModelRegistry.ModelInfo;
 import io.multivector.rest.inference.InferenceService;
 import io.multivector.rest.models.ModelAdminAction;
@@ -73,11 +74,28 @@ public final class RestModelsAction extends BaseRestHandler {
             for (ModelInfo info : infos.values()) {
                 if (id == null || id.equals(info.id())) {
                     ModelDefinition definition = definitions.get(info.id());
-                    ModelStats.of(info).toXContent(builder, definition == null ? null : definition.toMap(), info.encoding());
+                    ModelStats.of(info).toXContent(builder, definition == null ? null : shown(definition), info.encoding());
                 }
             }
             builder.endObject().endObject();
             channel.sendResponse(new BytesRestResponse(RestStatus.OK, builder));
         };
+    }
+
+    /** A registration's parameters, only those its kind uses: an image model has no tokens to pool, truncate or pad. */
+    static Map<String, Object> shown(ModelDefinition definition) {
+        Map<String, Object> map = new java.util.TreeMap<>(definition.toMap());
+        ModelKind kind = definition.kind();
+        if (kind != ModelKind.TEXT_DENSE) {
+            map.remove("pooling");
+        }
+        if (kind != ModelKind.TEXT_TOKENS) {
+            map.remove("query_length");
+            map.remove("query_augmentation");
+        }
+        if (kind == ModelKind.IMAGE) {
+            map.remove("max_tokens");
+        }
+        return map;
     }
 }

@@ -78,11 +78,18 @@ public record TextEncoding(boolean queryAugmentation, int queryLength, String qu
         }
     }
 
-    /** The effective settings as shown by {@code GET _plugins/_multivector/models}: every key, null for no marker. */
-    public Map<String, Object> describe(int maxTokens) {
+    /**
+     * The effective settings as shown by {@code GET _plugins/_multivector/models}: every key the kind uses (augmentation
+     * only for text_tokens), null for no marker.
+     */
+    public Map<String, Object> describe(ModelKind kind, int maxTokens) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("max_tokens", maxTokens);
         putInto(map);
+        if (kind != ModelKind.TEXT_TOKENS) {
+            map.remove("query_augmentation");
+            map.remove("query_length");
+        }
         map.putIfAbsent("query_marker", null);
         map.putIfAbsent("document_marker", null);
         return map;

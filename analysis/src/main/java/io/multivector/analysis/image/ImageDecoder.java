@@ -48,7 +48,9 @@ public final class ImageDecoder {
             if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("image ")) {
                 throw iae;
             }
-            throw new IllegalArgumentException("cannot decode image: " + e.getMessage(), e);
+            // the decoder's own words ("Unexpected block type 97!") say little to a user: lead with what is wrong
+            throw new IllegalArgumentException("cannot decode image: the bytes are a corrupt or truncated " + reader(bytes)
+                + " (decoder: " + e.getMessage() + ")", e);
         }
         int w = img.getWidth();
         int h = img.getHeight();
@@ -82,5 +84,16 @@ public final class ImageDecoder {
             }
         }
         return new Rgb(w, h, v, v.clone(), v.clone());
+    }
+
+    /** The format the bytes claim to be, from their signature, for error messages. */
+    private static String reader(byte[] bytes) {
+        if (bytes.length >= 4 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+            return "PNG";
+        }
+        if (bytes.length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8) {
+            return "JPEG";
+        }
+        return "image";
     }
 }

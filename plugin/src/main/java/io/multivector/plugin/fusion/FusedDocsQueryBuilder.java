@@ -135,17 +135,56 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
         return details;
     }
 
-    /** Only written by {@code fusion}: the ranks and contributions it carries are the fusion's own. */
-    public static FusedDocsQueryBuilder fromXContent(XContentParser parser) {
-        throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] is what a [fusion] query becomes on the coordinating node; "
-            + "it is not a query to send");
+    /**
+     * Written by {@code fusion} (its XContent form carries everything, so a subquery that takes it as a filter can be
+     * edited as JSON and parsed back); sent by hand it is a fixed list of documents with scores.
+     */
+    public static FusedDocsQueryBuilder fromXContent(XContentParser parser) throws IOException {
+        Map<String, Object> body = parser.map();
+        try {
+            List<FusedHit> hits = new ArrayList<>();
+            for (Object entry : (List<?>) body.get("docs")) {
+                Map<?, ?> doc = (Map<?, ?>) entry;
+                hits.add(new FusedHit(new RankedList.Doc((String) doc.get("_index"), (String) doc.get("_id")), number(doc.get("score")),
+                    Boolean.TRUE.equals(doc.get("reranked")), number(doc.get("fused_score")), ((Number) doc.get("fused_rank")).intValue(),
+                    ((List<?>) doc.get("ranks")).stream().mapToInt(rank -> ((Number) rank).intValue()).toArray(),
+                    floats(doc.get("scores")), floats(doc.get("contributions"))));
+            }
+            @SuppressWarnings("unchecked")
+            List<String> subqueries = (List<String>) body.get("subqueries");
+            FusedDocsQueryBuilder builder = new FusedDocsQueryBuilder((String) body.get("method"), subqueries,
+                Boolean.TRUE.equals(body.get("subquery_scores")), hits);
+            if (body.get(BOOST_FIELD.getPreferredName()) instanceof Number boost) {
+                builder.boost(boost.floatValue());
+            }
+            return builder.queryName((String) body.get(NAME_FIELD.getPreferredName()));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] is the list a [fusion] query writes: "
+                + "method, subqueries and docs with _index, _id, score, fused_score, fused_rank, ranks, scores and contributions", e);
+        }
+    }
+
+    private static float number(Object value) {
+        return ((Number) value).floatValue();
+    }
+
+    private static float[] floats(Object values) {
+        List<?> list = (List<?>) values;
+        float[] result = new float[list.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = number(list.get(i));
+        }
+        return result;
     }
 
     @Override
     protected void doXContent(XContentBuilder builder, Params params) throws IOException {
-        builder.startObject(NAME).field("method", method).field("subqueries", subqueries).startArray("docs");
+        builder.startObject(NAME).field("method", method).field("subqueries", subqueries).field("subquery_scores", subqueryScores)
+            .startArray("docs");
         for (FusedHit hit : hits) {
-            builder.startObject().field("_index", hit.doc().index()).field("_id", hit.doc().id()).field("score", hit.score()).endObject();
+            builder.startObject().field("_index", hit.doc().index()).field("_id", hit.doc().id()).field("score", hit.score())
+                .field("reranked", hit.reranked()).field("fused_score", hit.fusedScore()).field("fused_rank", hit.fusedRank())
+                .array("ranks", hit.ranks()).array("scores", hit.raw()).array("contributions", hit.contributions()).endObject();
         }
         builder.endArray();
         printBoostAndQueryName(builder);

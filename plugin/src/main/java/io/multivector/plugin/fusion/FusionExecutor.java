@@ -4,6 +4,7 @@ import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.MultiSearchRequest;
 import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.core.action.ActionListener;
@@ -15,6 +16,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,8 +141,9 @@ public final class FusionExecutor {
             return;
         }
         List<FusedHit> window = fused.subList(0, Math.min(fused.size(), rerank.windowSize() != null ? rerank.windowSize() : options.windowSize()));
-        QueryBuilder query = new BoolQueryBuilder().must(rewrites.withK(rerank.query(), window.size()))
-            .filter(new FusedDocsQueryBuilder(method, names, false, window));
+        // the window goes inside a vector query as its filter, so its k best are chosen among the window's documents
+        QueryBuilder query = rewrites.withFilter(rewrites.withK(rerank.query(), window.size()),
+            new FusedDocsQueryBuilder(method, names, false, window));
         client.search(subsearch(template, query, window.size()), ActionListener.wrap(
             response -> listener.onResponse(new Fused(method, names, Fuser.rerank(window, rankedList("rerank", response).hits()))),
             e -> listener.onFailure(subqueryFailure("rerank", e))));
@@ -152,6 +155,7 @@ public final class FusionExecutor {
         search.indicesOptions(template.indicesOptions());
         search.routing(template.routing());
         search.preference(template.preference());
+        search.searchType(template.searchType()); // dfs_query_then_fetch: BM25 statistics of the whole index, as asked
         if (template.allowPartialSearchResults() != null) {
             search.allowPartialSearchResults(template.allowPartialSearchResults());
         }
@@ -167,6 +171,8 @@ public final class FusionExecutor {
         for (SearchHit hit : response.getHits().getHits()) {
             hits.add(new RankedList.Hit(new RankedList.Doc(hit.getIndex(), hit.getId()), hit.getScore()));
         }
+        // equal scores come in shard and Lucene doc order, which differ between one shard and three: rank them by _index, _id
+        hits.sort(Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score()).thenComparing(RankedList.Hit::doc));
         return new RankedList(name, hits);
     }
 
@@ -175,8 +181,11 @@ public final class FusionExecutor {
         if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
             return e;
         }
-        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + cause.getMessage(),
-            ExceptionsHelper.status(cause), e);
+        String reason = cause.getMessage();
+        if (cause instanceof SearchPhaseExecutionException phase && phase.shardFailures().length > 0) {
+            reason = phase.shardFailures()[0].reason(); // "all shards failed" says nothing; the shards' reason does
+        }
+        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
     }
 
     private static QueryBuilder and(QueryBuilder a, QueryBuilder b) {

@@ -4,6 +4,7 @@ import io.multivector.analysis.encoder.Encoder;
 import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.query.FieldModels;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.inference.TextInputs;
 import org.opensearch.action.get.MultiGetItemResponse;
 import org.opensearch.action.get.MultiGetRequest;
 import org.opensearch.core.action.ActionListener;
@@ -91,8 +92,9 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
         for (int i = 0; i < documents.size(); i++) {
             IngestDocument doc = documents.get(i).getIngestDocument();
             String id = doc.getFieldValue(IngestDocument.Metadata.ID.getFieldName(), String.class, true);
-            if (id != null) { // a document without an id is new: nothing to reuse
-                request.add(doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class), id);
+            String index = simulatedIndex(doc);
+            if (id != null && index != null) { // a document without an id is new, one without an index is simulated: nothing to reuse
+                request.add(index, id);
                 requested.add(i);
             }
         }
@@ -188,11 +190,20 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
         }));
     }
 
+    /**
+     * The document's index, or null in {@code _simulate} without {@code _index}: it then holds the placeholder
+     * {@code "_index"} (no index name starts with '_'), and the target fields cannot be checked against a mapping.
+     */
+    private static String simulatedIndex(IngestDocument doc) {
+        String index = doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class, true);
+        return index == null || index.startsWith("_") ? null : index;
+    }
+
     /** One vector to compute: the document, its source field, the target field, the input (a text, or a base64 image). */
     private record Target(int doc, String source, String field, String input, boolean multiVector) {}
 
     private void plan(int docIndex, IngestDocument doc, Map<String, Object> previousSource, Map<String, List<Target>> byModel) {
-        String index = doc.getFieldValue(IngestDocument.Metadata.INDEX.getFieldName(), String.class);
+        String index = simulatedIndex(doc);
         for (Map.Entry<String, Map<String, String>> source : fieldMap.entrySet()) {
             if (doc.hasField(source.getKey()) == false) {
                 continue; // no source text: the document is indexed without these vectors
@@ -202,8 +213,14 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
                 throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] must be a string (a text, or a base64 image), got ["
                     + (value == null ? "null" : value.getClass().getSimpleName()) + "]");
             }
+            if (input.isBlank()) {
+                continue; // an empty text is no text: like a missing field, rather than a vector of nothing that ranks arbitrarily
+            }
             boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), input);
             for (Map.Entry<String, String> target : source.getValue().entrySet()) {
+                if (inference.encoder(target.getValue()).kind().takesImages() == false && TextInputs.hasContent(input) == false) {
+                    continue; // punctuation or control characters only: nothing to encode, as above
+                }
                 boolean multiVector = checkFits(index, target.getKey(), target.getValue());
                 int limit = inference.encoder(target.getValue()).kind().takesImages() ? MAX_IMAGE_CHARS : maxChars;
                 if (input.length() > limit) {
@@ -223,6 +240,9 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
     /** The model must fit the target field of the document's index; returns whether the field is multi_vector. */
     private boolean checkFits(String index, String field, String model) {
         Encoder encoder = inference.encoder(model);
+        if (index == null) {
+            return encoder.kind().isMultiVector(); // simulated without _index: the vectors as the model gives them
+        }
         FieldModels.Mapped mapped = fieldModels.resolve(index, field);
         if (mapped == null) {
             throw new IllegalArgumentException("[" + TYPE + "] target field [" + field + "] is not a multi_vector or dense_vector field of index ["

@@ -59,11 +59,16 @@ public final class DenseVectorFieldMapper extends ParametrizedFieldMapper {
                     v.toXContent(builder, null);
                 }, DenseIndexOptions::toString);
             dims.setValidator(VectorParsing.rangeValidator("dims", name, 1, MAX_DIMS));
+            rejected = RejectedParameters.of(CONTENT_TYPE, name, RejectedParameters.common());
         }
+
+        private final List<Parameter<?>> rejected;
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, similarity, indexOptions, model, meta);
+            List<Parameter<?>> parameters = new java.util.ArrayList<>(List.of(dims, similarity, indexOptions, model, meta));
+            parameters.addAll(rejected);
+            return parameters;
         }
 
         @Override

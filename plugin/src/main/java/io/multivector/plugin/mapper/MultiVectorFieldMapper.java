@@ -55,11 +55,19 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             this.codecEnabled = codecEnabled;
             dims.setValidator(VectorParsing.rangeValidator("dims", name, 1, MAX_DIMS));
             maxVectors.setValidator(VectorParsing.rangeValidator("max_vectors", name, 1, 65536));
+            Map<String, String> reasons = new java.util.HashMap<>(RejectedParameters.common());
+            // there is no index structure to configure yet: MaxSim scores every candidate exactly
+            reasons.put("index_options", "multi_vector fields take no index options (no approximate index exists for them yet)");
+            rejected = RejectedParameters.of(CONTENT_TYPE, name, reasons);
         }
+
+        private final List<Parameter<?>> rejected;
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            return List.of(dims, similarity, elementType, maxVectors, model, meta);
+            List<Parameter<?>> parameters = new java.util.ArrayList<>(List.of(dims, similarity, elementType, maxVectors, model, meta));
+            parameters.addAll(rejected);
+            return parameters;
         }
 
         @Override

@@ -31,6 +31,10 @@ final class VectorQueries {
             throw new IllegalArgumentException("a zero query vector has no direction: similarity [cosine] cannot score it");
         }
         int topK = k == null ? DEFAULT_K : k;
+        if (numCandidates != null && numCandidates < topK) { // with k given, the query builder already said so
+            throw new IllegalArgumentException("[num_candidates] [" + numCandidates + "] must be at least [k], which defaults to ["
+                + DEFAULT_K + "] on a dense_vector field");
+        }
         int breadth = Math.max(topK, numCandidates == null ? Math.max(100, topK) : numCandidates);
         // Lucene's graph search keeps `breadth` candidates (ef); only the best k of them are hits.
         Query knn = new KnnFloatVectorQuery(dense.name(), vector, breadth, filter);

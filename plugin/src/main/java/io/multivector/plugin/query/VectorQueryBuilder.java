@@ -1,9 +1,8 @@
 package io.multivector.plugin.query;
 
-import io.multivector.analysis.encoder.Encoder;
-import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.mapper.VectorFieldType;
 import io.multivector.rest.inference.InferenceService;
+import io.multivector.rest.inference.TextInputs;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.action.ActionListener;
 import io.multivector.plugin.mapper.VectorParsing;
@@ -23,7 +22,9 @@ import org.opensearch.index.query.QueryShardException;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -65,8 +66,13 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     /** A base64 JPEG or PNG, for image models; encoded like {@code queryText}. */
     private final String queryImage;
     private final String model;
-    /** The encoding of {@code queryText} or {@code queryImage}, filled by the rewrite's async action on the coordinating node. */
-    private final Supplier<float[][]> pendingVectors;
+    /** The encodings of {@code queryText} or {@code queryImage} by model, filled by the rewrite's async action on the coordinating node. */
+    private final Supplier<Map<String, float[][]>> pendingVectors;
+    /**
+     * The input encoded with each model that the target indices map the field with, when they differ; each shard takes
+     * its own index's (see {@link QueryEncodings}). Null otherwise: one model's vectors become {@code queryVectors}.
+     */
+    private final Map<String, float[][]> encodings;
 
     public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, Integer k, Integer numCandidates,
                               QueryBuilder filter) {
@@ -74,7 +80,13 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     }
 
     public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, String queryText, String queryImage, String model,
-                              Integer k, Integer numCandidates, QueryBuilder filter, Supplier<float[][]> pendingVectors) {
+                              Integer k, Integer numCandidates, QueryBuilder filter, Supplier<Map<String, float[][]>> pendingVectors) {
+        this(field, queryVectors, singleVector, queryText, queryImage, model, k, numCandidates, filter, pendingVectors, null);
+    }
+
+    private VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, String queryText, String queryImage, String model,
+                               Integer k, Integer numCandidates, QueryBuilder filter, Supplier<Map<String, float[][]>> pendingVectors,
+                               Map<String, float[][]> encodings) {
         this.field = Objects.requireNonNull(field, "[vector] requires [field]");
         this.queryVectors = queryVectors;
         this.singleVector = singleVector;
@@ -85,15 +97,33 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         this.numCandidates = numCandidates;
         this.filter = filter;
         this.pendingVectors = pendingVectors;
-        int queries = (queryVectors == null || queryVectors.length == 0 ? 0 : 1) + (queryText == null ? 0 : 1) + (queryImage == null ? 0 : 1);
-        if (queries != 1) {
+        this.encodings = encodings;
+        int queries = (queryVectors == null ? 0 : 1) + (queryText == null ? 0 : 1) + (queryImage == null ? 0 : 1);
+        if (queries == 0) {
             throw new IllegalArgumentException("[vector] requires one of [query_vector], [query_vectors], [query_text] or [query_image]");
+        }
+        if (queries > 1) {
+            throw new IllegalArgumentException("[vector] takes only one of [query_vector], [query_vectors], [query_text] or [query_image]");
+        }
+        if (queryVectors != null && (queryVectors.length == 0 || queryVectors[0].length == 0)) {
+            throw new IllegalArgumentException("[vector] [" + (singleVector ? QUERY_VECTOR : QUERY_VECTORS).getPreferredName()
+                + "] is empty: give the query's vector" + (singleVector ? "" : "s"));
+        }
+        if (queryText != null && TextInputs.hasContent(queryText) == false) {
+            throw new IllegalArgumentException(TextInputs.nothingToEncode("[vector] [query_text] of field [" + field + "]"));
+        }
+        if (queryImage != null && queryImage.isBlank()) {
+            throw new IllegalArgumentException("[vector] [query_image] of field [" + field + "] is empty: give a base64 JPEG or PNG");
         }
         if (k != null && (k < 1 || k > 10_000)) {
             throw new IllegalArgumentException("[vector] [k] must be between 1 and 10000, got [" + k + "]");
         }
         if (numCandidates != null && (numCandidates < 1 || numCandidates > 10_000)) {
             throw new IllegalArgumentException("[vector] [num_candidates] must be between 1 and 10000, got [" + numCandidates + "]");
+        }
+        if (numCandidates != null && k != null && numCandidates < k) {
+            throw new IllegalArgumentException("[vector] [num_candidates] [" + numCandidates + "] must be at least [k] [" + k
+                + "]: the graph search keeps num_candidates documents, of which the best k are hits");
         }
     }
 
@@ -113,6 +143,16 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         k = in.readOptionalVInt();
         numCandidates = in.readOptionalVInt();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        int models = in.readVInt();
+        encodings = models == 0 ? null : new TreeMap<>();
+        for (int m = 0; m < models; m++) {
+            String id = in.readString();
+            float[][] vectors = new float[in.readVInt()][];
+            for (int i = 0; i < vectors.length; i++) {
+                vectors[i] = in.readFloatArray();
+            }
+            encodings.put(id, vectors);
+        }
     }
 
     @Override
@@ -129,6 +169,16 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         out.writeOptionalVInt(k);
         out.writeOptionalVInt(numCandidates);
         out.writeOptionalNamedWriteable(filter);
+        out.writeVInt(encodings == null ? 0 : encodings.size());
+        if (encodings != null) {
+            for (Map.Entry<String, float[][]> entry : encodings.entrySet()) {
+                out.writeString(entry.getKey());
+                out.writeVInt(entry.getValue().length);
+                for (float[] vector : entry.getValue()) {
+                    out.writeFloatArray(vector);
+                }
+            }
+        }
     }
 
     public String field() {
@@ -151,28 +201,32 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             if (token == XContentParser.Token.FIELD_NAME) {
                 current = parser.currentName();
             } else if (QUERY_VECTOR.match(current, parser.getDeprecationHandler()) && token == XContentParser.Token.START_ARRAY) {
-                vectors = new float[][] { VectorParsing.readArray(parser) };
+                vectors = new float[][] { readVectors(parser, QUERY_VECTOR, true)[0] };
                 single = true;
             } else if (QUERY_VECTORS.match(current, parser.getDeprecationHandler()) && token == XContentParser.Token.START_ARRAY) {
-                vectors = VectorParsing.readMatrix(parser);
+                vectors = readVectors(parser, QUERY_VECTORS, false);
             } else if (FILTER.match(current, parser.getDeprecationHandler()) && token == XContentParser.Token.START_OBJECT) {
                 filter = parseInnerQueryBuilder(parser);
             } else if (token.isValue() && QUERY_TEXT.match(current, parser.getDeprecationHandler())) {
-                queryText = parser.text();
+                queryText = string(parser, QUERY_TEXT);
             } else if (token.isValue() && QUERY_IMAGE.match(current, parser.getDeprecationHandler())) {
-                queryImage = parser.text();
+                queryImage = string(parser, QUERY_IMAGE);
             } else if (token.isValue() && MODEL.match(current, parser.getDeprecationHandler())) {
                 model = parser.text();
             } else if (token.isValue() && FIELD.match(current, parser.getDeprecationHandler())) {
                 field = parser.text();
             } else if (token.isValue() && K.match(current, parser.getDeprecationHandler())) {
-                k = parser.intValue();
+                k = integer(parser, K);
             } else if (token.isValue() && NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
-                numCandidates = parser.intValue();
+                numCandidates = integer(parser, NUM_CANDIDATES);
             } else if (token.isValue() && NAME_FIELD.match(current, parser.getDeprecationHandler())) {
                 queryName = parser.text();
             } else if (token.isValue() && BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
-                boost = parser.floatValue();
+                try {
+                    boost = parser.floatValue();
+                } catch (IllegalArgumentException e) {
+                    throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [boost] must be a number, got [" + parser.text() + "]", e);
+                }
             } else {
                 throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] here");
             }
@@ -185,6 +239,33 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 .boost(boost);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
+        }
+    }
+
+    /** A text input must be a JSON string: a number (or true) is not a text a user meant to search for. */
+    private static String string(XContentParser parser, ParseField name) throws IOException {
+        if (parser.currentToken() != XContentParser.Token.VALUE_STRING) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [" + name.getPreferredName() + "] must be a string, got ["
+                + parser.text() + "]");
+        }
+        return parser.text();
+    }
+
+    private static int integer(XContentParser parser, ParseField name) throws IOException {
+        try {
+            return parser.intValue();
+        } catch (IllegalArgumentException e) { // NumberFormatException included: "For input string" names nothing
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [" + name.getPreferredName() + "] must be an integer, got ["
+                + parser.text() + "]", e);
+        }
+    }
+
+    /** The vectors of {@code query_vector} (one, as a one-row matrix) or {@code query_vectors}; a bad value names the parameter. */
+    private static float[][] readVectors(XContentParser parser, ParseField name, boolean single) throws IOException {
+        try {
+            return single ? new float[][] { VectorParsing.readArray(parser) } : VectorParsing.readMatrix(parser);
+        } catch (IllegalArgumentException e) {
+            throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] [" + name.getPreferredName() + "]: " + e.getMessage(), e);
         }
     }
 
@@ -232,59 +313,73 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         return this;
     }
 
-    /** Encodes {@code query_text} or {@code query_image} with the model, asynchronously, then becomes a query over the vectors. */
+    /** The query over given vectors, keeping every other parameter. */
+    private VectorQueryBuilder withVectors(float[][] vectors, String modelId) {
+        return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, null, modelId, k, numCandidates, filter, null)
+            .queryName(queryName).boost(boost);
+    }
+
+    /**
+     * On the coordinating node: encodes {@code query_text} or {@code query_image} asynchronously with each model the
+     * target indices need, then becomes a query over the vectors (one model), or carries them all (several). On a
+     * shard: takes the vectors of the shard's own index's model.
+     */
     private QueryBuilder rewriteText(QueryRewriteContext context) {
         if (pendingVectors != null) {
-            float[][] vectors = pendingVectors.get();
-            if (vectors == null) {
+            Map<String, float[][]> byModel = pendingVectors.get();
+            if (byModel == null) {
                 return this;
             }
-            return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, null, model, k, numCandidates, filter, null).queryName(queryName)
-                .boost(boost);
+            if (byModel.size() == 1) {
+                Map.Entry<String, float[][]> only = byModel.entrySet().iterator().next();
+                return withVectors(only.getValue(), only.getKey());
+            }
+            return new VectorQueryBuilder(field, null, false, queryText, queryImage, model, k, numCandidates, filter, null, byModel)
+                .queryName(queryName).boost(boost);
+        }
+        QueryShardContext shard = context.convertToShardContext();
+        if (encodings != null || shard != null) {
+            return shard == null ? this : forShard(shard);
         }
         if (inference == null) {
             throw new IllegalStateException("[" + NAME + "] query_text and query_image need the multivector plugin's inference service");
         }
-        FieldModels.Mapped mapped = fieldModels.resolve(field);
-        String modelId = model != null ? model : mapped.model();
-        if (modelId == null) {
-            throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] has no [model] in its mapping; name the [model] in the query");
-        }
-        Encoder encoder = inference.encoder(modelId);
-        boolean multiField = MultiVectorFieldMapper.CONTENT_TYPE.equals(mapped.type());
-        if (encoder.kind().isMultiVector() != multiField) {
-            throw new IllegalArgumentException("[" + NAME + "] model [" + modelId + "] is [" + encoder.kind().jsonName() + "], which does not fit field ["
-                + field + "] of type [" + mapped.type() + "]");
-        }
-        if (encoder.kind().takesImages() != (queryImage != null)) {
-            throw new IllegalArgumentException("[" + NAME + "] model [" + modelId + "] (" + encoder.kind().jsonName() + ") encodes "
-                + (encoder.kind().takesImages() ? "images: use [query_image]" : "texts: use [query_text]"));
-        }
-        SetOnce<float[][]> encoded = new SetOnce<>();
-        context.registerAsyncAction((client, listener) -> {
-            ActionListener<float[][]> done = ActionListener.wrap(vectors -> {
-                encoded.set(vectors);
+        boolean image = queryImage != null;
+        java.util.Set<String> models = QueryEncodings.plan(inference, fieldModels.resolve(context, field), field, model, image);
+        SetOnce<Map<String, float[][]>> encoded = new SetOnce<>();
+        context.registerAsyncAction((client, listener) -> QueryEncodings.encode(inference, models, image ? queryImage : queryText, image,
+            ActionListener.wrap(byModel -> {
+                encoded.set(byModel);
                 listener.onResponse(null);
-            }, listener::onFailure);
-            if (queryImage != null) {
-                inference.encodeQueryImage(modelId, queryImage, done);
-            } else {
-                inference.encodeQuery(modelId, queryText, done);
-            }
-        });
-        return new VectorQueryBuilder(field, null, false, queryText, queryImage, modelId, k, numCandidates, filter, encoded::get).queryName(queryName)
-            .boost(boost);
+            }, listener::onFailure)));
+        return new VectorQueryBuilder(field, null, false, queryText, queryImage, model, k, numCandidates, filter, encoded::get)
+            .queryName(queryName).boost(boost);
+    }
+
+    /** The vectors of this shard's index's model, out of the encodings for every model of the search. */
+    private QueryBuilder forShard(QueryShardContext shard) {
+        MappedFieldType mapped = shard.fieldMapper(field);
+        if (encodings == null || mapped instanceof VectorFieldType == false) {
+            return this; // not encoded, or not a vector field here: doToQuery says which
+        }
+        String fieldModel = ((VectorFieldType) mapped).model();
+        float[][] vectors = fieldModel == null ? null : encodings.get(fieldModel);
+        if (vectors == null) {
+            throw new QueryShardException(shard, "[" + NAME + "] field [" + field + "] is mapped with model [" + fieldModel
+                + "] here, which the query was not encoded with (encoded with " + encodings.keySet() + "); name the [model] in the query");
+        }
+        return withVectors(vectors, fieldModel);
     }
 
     @Override
     protected Query doToQuery(QueryShardContext context) throws IOException {
-        if (queryVectors == null) {
-            throw new IllegalStateException("[" + NAME + "] query_text or query_image was not encoded: the query must be rewritten on the coordinating node first");
-        }
         MappedFieldType mapped = context.fieldMapper(field);
         if (mapped instanceof VectorFieldType == false) {
             throw new QueryShardException(context, "[" + NAME + "] field [" + field + "] is "
                 + (mapped == null ? "not mapped" : "of type [" + mapped.typeName() + "], not a multi_vector or dense_vector field"));
+        }
+        if (queryVectors == null) {
+            throw new IllegalStateException("[" + NAME + "] query_text or query_image was not encoded: the query must be rewritten on the coordinating node first");
         }
         Query filterQuery = filter == null ? null : filter.toQuery(context);
         try {
@@ -298,12 +393,21 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     protected boolean doEquals(VectorQueryBuilder other) {
         return field.equals(other.field) && Arrays.deepEquals(queryVectors, other.queryVectors) && singleVector == other.singleVector
             && Objects.equals(queryText, other.queryText) && Objects.equals(queryImage, other.queryImage) && Objects.equals(model, other.model) && pendingVectors == other.pendingVectors
+            && sameEncodings(encodings, other.encodings)
             && Objects.equals(k, other.k) && Objects.equals(numCandidates, other.numCandidates) && Objects.equals(filter, other.filter);
+    }
+
+    private static boolean sameEncodings(Map<String, float[][]> a, Map<String, float[][]> b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.keySet().equals(b.keySet()) && a.keySet().stream().allMatch(m -> Arrays.deepEquals(a.get(m), b.get(m)));
     }
 
     @Override
     protected int doHashCode() {
-        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, queryImage, model, k, numCandidates, filter);
+        return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, queryImage, model, k, numCandidates, filter,
+            encodings == null ? null : encodings.keySet());
     }
 
     @Override

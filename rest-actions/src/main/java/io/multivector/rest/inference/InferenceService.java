@@ -46,6 +46,11 @@ public final class InferenceService implements AutoCloseable {
         return registry.get(model);
     }
 
+    /** What a model is (kind, dims) without loading it, or null for an unknown model: mappings are checked with it. */
+    public ModelRegistry.ModelInfo describe(String model) {
+        return registry.infos().get(model);
+    }
+
     public void encode(String model, List<String> texts, boolean asQuery, ActionListener<List<float[][]>> listener) {
         run(() -> registry.get(model).encode(texts, asQuery), listener);
     }
@@ -87,8 +92,11 @@ public final class InferenceService implements AutoCloseable {
     public static List<byte[]> decodeImages(List<String> base64) {
         List<byte[]> images = new ArrayList<>(base64.size());
         for (String image : base64) {
+            if (image == null || image.isBlank()) {
+                throw new IllegalArgumentException("an image is empty: give a base64 JPEG or PNG");
+            }
             try {
-                images.add(Base64.getDecoder().decode(image));
+                images.add(Base64.getDecoder().decode(TextInputs.stripDataUrl(image)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("an image is not valid base64: " + e.getMessage(), e);
             }

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Fusion through a real node (every variant returns ids and scores only, no _source): our `fusion` query against (1) the slowest of its subqueries alone, (2) client-side
+fusion (the N searches sent by the client, then RRF in the client), and (3) neural-search's `hybrid` query with its
+RRF score-ranker pipeline, on the same index, the same subqueries, the same node, in one run. Also counts how often
+a page 2 is not items 11-20 of the size-20 list (ours, and hybrid's with pagination_depth = from + size).
+
+Data: seeded synthetic documents, each with two dense fields (64 and 32 dims, HNSW), one multi_vector field
+(8 tokens x 32 dims, exact MaxSim) and a text field of vocabulary words (BM25). Started by benchmarks/fusion-node.sh,
+which brings up a node with multivector, opensearch-knn and neural-search.
+"""
+import argparse
+import json
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from maxsim_node import call
+
+WORDS = ("warm jacket cold weather wool coat rain boots summer hat linen shirt scarf gloves leather belt denim "
+         "jeans silk dress cotton socks sneakers sandals parka fleece vest hoodie beanie umbrella").split()
+
+
+def cpu():
+    model, flags = "?", set()
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model == "?":
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_vpopcntdq"]
+    return model, " ".join(f for f in wanted if f in flags)
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def build(url, args, rng):
+    call(url, "DELETE", "/fz_bench?ignore_unavailable=true")
+    call(url, "PUT", "/fz_bench", {
+        "settings": {"index.multivector": True, "number_of_shards": args.shards, "number_of_replicas": 0, "refresh_interval": "-1"},
+        "mappings": {"properties": {
+            "title": {"type": "text"},
+            "d64": {"type": "dense_vector", "dims": 64, "similarity": "l2"},
+            "d32": {"type": "dense_vector", "dims": 32, "similarity": "l2"},
+            "tokens": {"type": "multi_vector", "dims": 32, "element_type": "float"}}}})
+    centers64, centers32 = rng.normal(size=(64, 64)), rng.normal(size=(64, 32))
+    started = time.time()
+    for start in range(0, args.docs, 1000):
+        lines = []
+        for i in range(start, min(args.docs, start + 1000)):
+            c = rng.integers(0, 64)
+            doc = {"title": " ".join(rng.choice(WORDS, 6)),
+                   "d64": np.round(centers64[c] + rng.normal(scale=0.6, size=64), 4).tolist(),
+                   "d32": np.round(centers32[c] + rng.normal(scale=0.6, size=32), 4).tolist(),
+                   "tokens": np.round(centers32[rng.integers(0, 64, 8)] + rng.normal(scale=0.4, size=(8, 32)), 4).tolist()}
+            lines.append(json.dumps({"index": {"_id": str(i)}}))
+            lines.append(json.dumps(doc))
+        result = call(url, "POST", "/fz_bench/_bulk", "\n".join(lines) + "\n", ndjson=True)
+        assert not result["errors"], "bulk failed"
+    call(url, "POST", "/fz_bench/_refresh")
+    call(url, "POST", "/fz_bench/_forcemerge?max_num_segments=1")
+    return centers64, centers32, time.time() - started
+
+
+def subqueries(rng, centers64, centers32, window):
+    c = rng.integers(0, 64)
+    return [
+        {"vector": {"field": "d64", "query_vector": np.round(centers64[c] + rng.normal(scale=0.6, size=64), 4).tolist(), "k": window}},
+        {"vector": {"field": "tokens", "query_vectors": np.round(centers32[rng.integers(0, 64, 4)], 4).tolist(), "k": window}},
+        {"vector": {"field": "d32", "query_vector": np.round(centers32[c] + rng.normal(scale=0.6, size=32), 4).tolist(), "k": window}},
+        {"match": {"title": " ".join(rng.choice(WORDS, 2))}},
+    ]
+
+
+def search(url, body, params=""):
+    return call(url, "POST", "/fz_bench/_search" + params, body)
+
+
+def rrf(lists, k=60):
+    scores = {}
+    for hits in lists:
+        for rank, doc in enumerate(hits, 1):
+            scores[doc] = scores.get(doc, 0) + 1 / (k + rank)
+    return sorted(scores, key=lambda d: -scores[d])[:10]
+
+
+def timed(fn, repeats):
+    samples = []
+    for i in range(repeats):
+        started = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://127.0.0.1:9200")
+    parser.add_argument("--docs", type=int, default=50_000)
+    parser.add_argument("--shards", type=int, default=3)
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--window", type=int, default=100)
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    model, flags = cpu()
+    centers64, centers32, build_s = build(args.url, args, rng)
+    url, window = args.url, args.window
+    call(url, "PUT", "/_search/pipeline/hybrid_rrf", {"phase_results_processors": [{"score-ranker-processor": {
+        "combination": {"technique": "rrf", "rank_constant": 60}}}]})
+    workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
+    print(f"CPU: {model} [{flags}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
+          f"{args.queries} queries per row, window {window}, size 10")
+    for warm in workload[:10]:  # JIT and caches, every path once
+        search(url, {"size": 10, "query": {"fusion": {"queries": warm}}})
+        search(url, {"size": 10, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}}, "?search_pipeline=hybrid_rrf")
+    pool = ThreadPoolExecutor(max_workers=4)
+    print()
+    print("| N | slowest subquery alone p50 / p99 ms | fusion p50 / p99 ms | client-side sequential p50 / p99 | "
+          "client-side parallel p50 / p99 | hybrid (rrf) p50 / p99 | fusion vs client-side (parallel) | fusion vs hybrid |")
+    print("|---|---|---|---|---|---|---|---|")
+    for n in (2, 3, 4):
+        alone = [timed(lambda i, j=j: search(url, {"size": window, "_source": False, "query": workload[i][j]}), args.queries)
+                 for j in range(n)]
+        slowest = max(alone, key=lambda t: t[0])
+        fused = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
+                      args.queries)
+
+        def client_side(i, parallel):
+            bodies = [{"size": window, "_source": False, "query": q} for q in workload[i][:n]]
+            if parallel:
+                responses = list(pool.map(lambda b: search(url, b), bodies))
+            else:
+                responses = [search(url, b) for b in bodies]
+            rrf([[h["_id"] for h in r["hits"]["hits"]] for r in responses])
+        sequential = timed(lambda i: client_side(i, False), args.queries)
+        parallel = timed(lambda i: client_side(i, True), args.queries)
+        hybrid = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},
+                                        "?search_pipeline=hybrid_rrf"), args.queries)
+        print(f"| {n} | {slowest[0]:.1f} / {slowest[1]:.1f} | {fused[0]:.1f} / {fused[1]:.1f} | {sequential[0]:.1f} / {sequential[1]:.1f} "
+              f"| {parallel[0]:.1f} / {parallel[1]:.1f} | {hybrid[0]:.1f} / {hybrid[1]:.1f} | {parallel[0] / fused[0]:.2f}x "
+              f"| {hybrid[0] / fused[0]:.2f}x |")
+    # fixed cost of the second round: a fusion of one subquery against that subquery alone
+    one = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}), args.queries)
+    alone = timed(lambda i: search(url, {"size": window, "_source": False, "query": workload[i][3]}), args.queries)
+    print(f"\nFixed cost of fusing (fusion of the match subquery alone minus the match alone, p50): {one[0] - alone[0]:.1f} ms")
+    # pages: is page 2 (from 10, size 10) items 11-20 of the size-20 list?
+    ours_bad = hybrid_bad = 0
+    for queries in workload:
+        full = [h["_id"] for h in search(url, {"size": 20, "_source": False, "query": {"fusion": {"queries": queries}}})["hits"]["hits"]]
+        page = [h["_id"] for h in search(url, {"from": 10, "size": 10, "_source": False, "query": {"fusion": {"queries": queries}}})["hits"]["hits"]]
+        ours_bad += page != full[10:20]
+        full = [h["_id"] for h in search(url, {"size": 20, "_source": False, "query": {"hybrid": {"queries": queries, "pagination_depth": 20}}},
+                                         "?search_pipeline=hybrid_rrf")["hits"]["hits"]]
+        page = [h["_id"] for h in search(url, {"from": 10, "size": 10, "_source": False, "query": {"hybrid": {"queries": queries,
+                "pagination_depth": 10}}}, "?search_pipeline=hybrid_rrf")["hits"]["hits"]]
+        hybrid_bad += page != full[10:20]
+    print(f"Page 2 not a slice of the size-20 list: fusion {ours_bad}/{len(workload)}, "
+          f"hybrid (pagination_depth = from + size) {hybrid_bad}/{len(workload)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+package io.multivector.plugin;
+
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.LoggingDeprecationHandler;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.test.OpenSearchIntegTestCase;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+/**
+ * Fusion is exact whatever the cluster: the same documents on one shard and on three (across three nodes) give the
+ * same hits with the same scores for every method, and a page is a slice of the longer list. The window holds every
+ * document, so no tie is cut at its end (which of two equal-scored documents makes a window's last place is the
+ * one thing the layout decides).
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 3)
+public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
+
+    private static final String[] WORDS = { "warm", "jacket", "cold", "weather", "wool", "coat", "rain", "boots", "summer", "hat" };
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MultiVectorPlugin.class);
+    }
+
+    public void testOneShardEqualsThreeShardsForEveryMethod() throws Exception {
+        for (String index : new String[] { "one", "three" }) {
+            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", 0))
+                .setMapping("title", "type=text", "tokens", "type=multi_vector,dims=2", "dense", "type=dense_vector,dims=2,similarity=cosine",
+                    "group", "type=keyword"));
+        }
+        int numDocs = 90;
+        for (int i = 0; i < numDocs; i++) {
+            double angle = i * Math.PI / 2 / numDocs;
+            String title = WORDS[i % WORDS.length] + " " + WORDS[(i * 7) % WORDS.length] + " " + WORDS[(i * 3 + 1) % WORDS.length];
+            Map<String, Object> source = Map.of("title", title, "group", i % 3 == 0 ? "a" : "b",
+                "tokens", List.of(List.of(Math.cos(angle), Math.sin(angle)), List.of(Math.sin(3 * angle), -Math.cos(angle))),
+                "dense", List.of(Math.cos(2 * angle) + 0.01, Math.sin(2 * angle) + 0.01));
+            for (String index : new String[] { "one", "three" }) {
+                client().prepareIndex(index).setId(Integer.toString(i)).setSource(source).get();
+            }
+        }
+        refresh("one", "three");
+        ensureGreen("one", "three");
+        for (String options : new String[] { "\"method\": \"rrf\"", "\"method\": \"rrf\", \"weights\": [2, 0.5, 1]", "\"method\": \"dbsf\"",
+            "\"method\": \"linear\"", "\"method\": \"linear\", \"normalization\": \"l2\"", "\"method\": \"linear\", \"normalization\": \"z_score\"",
+            "\"method\": \"rrf\", \"filter\": {\"term\": {\"group\": \"a\"}}",
+            "\"method\": \"rrf\", \"rerank\": {\"window_size\": 20, \"query\": {\"vector\": {\"field\": \"tokens\", \"query_vectors\": [[0, 1]]}}}" }) {
+            String fusion = String.format(Locale.ROOT, """
+                {"fusion": {%s, "window_size": 100, "queries": [
+                  {"match": {"title": "warm jacket cold"}},
+                  {"vector": {"field": "tokens", "query_vectors": [[0.6, 0.8], [1, 0]]}},
+                  {"vector": {"field": "dense", "query_vector": [1, 0.2], "k": 100, "num_candidates": 200}}]}}""", options);
+            SearchResponse one = search("one", fusion, 0, 100);
+            SearchResponse three = search("three", fusion, 0, 100);
+            assertTrue(options, one.getHits().getHits().length > 10);
+            assertEquals(options, ids(one), ids(three));
+            assertArrayEquals(options, scores(one), scores(three), 1e-6f);
+            SearchResponse page = search("three", fusion, 10, 10);
+            assertEquals(options, ids(one).subList(10, 20), ids(page));
+        }
+    }
+
+    private SearchResponse search(String index, String query, int from, int size) throws Exception {
+        // BM25 over the whole index, not per shard, as the one-shard index has it
+        return client().prepareSearch(index).setSearchType(SearchType.DFS_QUERY_THEN_FETCH).setQuery(parse(query))
+            .setFrom(from).setSize(size).setFetchSource(false).get();
+    }
+
+    private QueryBuilder parse(String json) throws Exception {
+        NamedXContentRegistry registry = internalCluster().getInstance(NamedXContentRegistry.class);
+        try (XContentParser parser = JsonXContent.jsonXContent.createParser(registry, LoggingDeprecationHandler.INSTANCE, json)) {
+            parser.nextToken();
+            return AbstractQueryBuilder.parseInnerQueryBuilder(parser);
+        }
+    }
+
+    private static List<String> ids(SearchResponse response) {
+        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
+    }
+
+    private static float[] scores(SearchResponse response) {
+        SearchHit[] hits = response.getHits().getHits();
+        float[] scores = new float[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            scores[i] = hits[i].getScore();
+        }
+        return scores;
+    }
+}
