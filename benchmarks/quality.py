@@ -102,35 +102,50 @@ def vector(field, text, k, **extra):
 
 
 # client-side fusion of several [(id, score)] lists, each a system's top WINDOW
-def rrf(lists, k=60):
+def rrf(lists, weights=None, k=60):
     fused = {}
-    for hits in lists:
+    for hits, w in zip(lists, weights or [1] * len(lists)):
         for rank, (doc, _) in enumerate(hits, 1):
-            fused[doc] = fused.get(doc, 0) + 1 / (k + rank)
+            fused[doc] = fused.get(doc, 0) + w / (k + rank)
     return fused
 
 
-def dbsf(lists):
+def dbsf(lists, weights=None):
     """Distribution-based: each list's scores mapped by (s - (mu - 3 sigma)) / (6 sigma), sample sigma; one hit or sigma 0: 0.5."""
     fused = {}
-    for hits in lists:
+    for hits, w in zip(lists, weights or [1] * len(lists)):
         scores = [s for _, s in hits]
         sigma = statistics.stdev(scores) if len(scores) > 1 else 0.0
         mu = statistics.fmean(scores) if scores else 0.0
         for doc, s in hits:
-            fused[doc] = fused.get(doc, 0) + (0.5 if sigma == 0 else (s - (mu - 3 * sigma)) / (6 * sigma))
+            fused[doc] = fused.get(doc, 0) + w * (0.5 if sigma == 0 else max(0.0, (s - (mu - 3 * sigma)) / (6 * sigma)))
     return fused
 
 
-def linear(lists):
+def linear(lists, weights=None):
     """Sum of min-max normalized scores; a list whose scores are all equal gives each hit 1."""
     fused = {}
-    for hits in lists:
+    for hits, w in zip(lists, weights or [1] * len(lists)):
         scores = [s for _, s in hits]
         lo, hi = (min(scores), max(scores)) if scores else (0, 0)
         for doc, s in hits:
-            fused[doc] = fused.get(doc, 0) + (1.0 if hi == lo else (s - lo) / (hi - lo))
+            fused[doc] = fused.get(doc, 0) + w * (1.0 if hi == lo else (s - lo) / (hi - lo))
     return fused
+
+
+def mrr_at_10(queries, results):
+    return sum(1 / (hits.index(q["id"]) + 1) for q, hits in zip(queries, results) if q["id"] in hits) / len(queries)
+
+
+def tune_weights(url, dev, fused_from_runs):
+    """Per method, the weights (BM25, dense, MaxSim = 1) with the best MRR@10 on dev queries disjoint from the test ones."""
+    lists = [[run(q["query"]) for run in fused_from_runs] for q in dev]
+    grid = [0, 0.1, 0.2, 0.3, 0.5, 0.7, 1]
+    best = {}
+    for name, fuse in (("rrf", rrf), ("dbsf", dbsf), ("linear", linear)):
+        scored = [(mrr_at_10(dev, [top(fuse(l, [b, d, 1])) for l in lists]), [b, d, 1]) for b in grid for d in grid]
+        best[name] = max(scored, key=lambda e: (e[0], -sum(e[1])))
+    return best
 
 
 def top(fused, n=10):
@@ -145,10 +160,14 @@ def main():
     parser.add_argument("--extra", action="store_true", help="also MaxSim with queries padded to 8, and queries encoded as documents")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bulk", type=int, default=64)
+    parser.add_argument("--dev-queries", type=int, default=200, help="other queries, on which the fusion weights are tuned")
     args = parser.parse_args()
     url = args.url
     header, docs = quality_corpus.load(args.cache)
-    queries = random.Random(args.seed).sample([d for d in docs if d["is_query"]], args.queries)
+    usable = [d for d in docs if d["is_query"]]
+    queries = random.Random(args.seed).sample(usable, args.queries)
+    test_ids = {q["id"] for q in queries}
+    dev = random.Random(args.seed + 1000).sample([d for d in usable if d["id"] not in test_ids], args.dev_queries)
     model, flags = cpu()
     info = call(url, "GET", "/_plugins/_multivector")
     fusion = "fusion" in info.get("queries", [])
@@ -184,6 +203,16 @@ def main():
         server[f"server-side `fusion` {method}: BM25 + dense + MaxSim"] = lambda q, m=method, e=extra: search(url, {"size": 10, "query": {
             "fusion": dict({"queries": [{"match": {"text": q}}, vector("desc_minilm", q, WINDOW), vector("desc_tokens", q, WINDOW)],
                             "method": m, "window_size": WINDOW}, **e)}})
+    if fusion and args.dev_queries:
+        tuned = tune_weights(url, dev, [systems[n] for n in fused_from])
+        print(f"weights tuned on {len(dev)} dev queries (disjoint from the test queries), (BM25, dense, MaxSim): "
+              f"{json.dumps({m: {'weights': w, 'dev MRR@10': round(v, 3)} for m, (v, w) in tuned.items()})}", file=sys.stderr, flush=True)
+        for method, (_, weights) in tuned.items():
+            extra = {"normalization": "min_max"} if method == "linear" else {}
+            server[f"server-side `fusion` {method}, weights {weights} tuned on {len(dev)} other queries"] = \
+                lambda q, m=method, w=weights, e=extra: search(url, {"size": 10, "query": {"fusion": dict({"queries": [
+                    {"match": {"text": q}}, vector("desc_minilm", q, WINDOW), vector("desc_tokens", q, WINDOW)],
+                    "method": m, "weights": w, "window_size": WINDOW}, **e)}})
     ranks = {name: [] for name in [*systems, *client, *server]}
     seconds = {name: 0.0 for name in ranks}
     start = time.perf_counter()
