@@ -4,10 +4,19 @@ opensearch-knn's knn_vector (engine lucene), same vectors, same HNSW parameters,
 
 Prints query latency (median and p99), recall@10 against exact search (numpy), and the bytes a search needs
 in memory per index (HNSW graph + the vectors it scores), from the node's segment file sizes. Needs numpy.
+
+Each index is built the same way: its documents are indexed one index after the other (so each shard flushes
+its one segment itself, at refresh, instead of whichever shard the node's indexing-buffer controller picks when
+three interleaved shards outgrow it: a segment merged from several flushes has another graph). Queries go
+round-robin over the indices (a noisy neighbour slows all of them alike). The same effective ef is shown, not
+assumed: the top num_candidates lists of knn (k = num_candidates) and of the float field (k = num_candidates)
+are compared query by query; identical lists mean the same graph searched with the same ef.
 Started by benchmarks/dense-node.sh, which brings up the node with both plugins.
 """
 import argparse
 import json
+import os
+import platform
 import statistics
 import time
 import urllib.request
@@ -30,6 +39,23 @@ def vector_file_sizes(url, index):
     return {ext: info["size_in_bytes"] for ext, info in files.items()}
 
 
+def cpu():
+    """The CPU model and the vector flags that matter here, from /proc/cpuinfo."""
+    model, flags = "unknown", set()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name") and model == "unknown":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    break
+    except OSError:
+        model = platform.processor() or "unknown"
+    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni", "avx512_vpopcntdq", "avx_vnni", "asimd", "sve"]
+    return model, [f for f in wanted if f in flags]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://127.0.0.1:9200")
@@ -38,6 +64,7 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--num-candidates", type=int, default=100)
+    parser.add_argument("--shards", type=int, default=1)
     args = parser.parse_args()
     rng = np.random.default_rng(42)
     centers = rng.normal(size=(256, args.dims)).astype(np.float32)
@@ -61,22 +88,24 @@ def main():
             call(url, "DELETE", f"/{name}")
         except Exception:
             pass
-        body["settings"].update({"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": -1})
+        body["settings"].update({"number_of_shards": args.shards, "number_of_replicas": 0, "refresh_interval": -1})
         body["mappings"]["_source"] = {"enabled": False}
         call(url, "PUT", f"/{name}", body)
+    model, flags = cpu()
+    print(f"CPU: {model} ({', '.join(flags) or 'no AVX2'}), {os.cpu_count()} cores")
     start = time.perf_counter()
-    for lo in range(0, args.docs, 2000):
-        lines = []
-        for i in range(lo, min(lo + 2000, args.docs)):
-            lines += [json.dumps({"index": {"_id": str(i)}}), json.dumps({"v": [round(float(x), 5) for x in vectors[i]]})]
-        payload = "\n".join(lines) + "\n"
-        for name in indices:
-            response = call(url, "POST", f"/{name}/_bulk", payload, ndjson=True)
+    for name in indices:  # one index after the other: every shard flushes its own segment once
+        for lo in range(0, args.docs, 2000):
+            lines = []
+            for i in range(lo, min(lo + 2000, args.docs)):
+                lines += [json.dumps({"index": {"_id": str(i)}}), json.dumps({"v": [round(float(x), 5) for x in vectors[i]]})]
+            response = call(url, "POST", f"/{name}/_bulk", "\n".join(lines) + "\n", ndjson=True)
             assert not response["errors"], json.dumps(response)[:1000]
-    for name in indices:
         call(url, "POST", f"/{name}/_refresh")
+        flushed = call(url, "GET", f"/{name}/_stats/segments")["indices"][name]["primaries"]["segments"]["count"]
         call(url, "POST", f"/{name}/_forcemerge?max_num_segments=1")
         call(url, "POST", f"/{name}/_refresh")  # searchers open the merged segment only after a refresh
+        print(f"  {name}: {flushed} segment(s) flushed, force-merged to 1 per shard")
     print(f"indexed {args.docs} x {args.dims} into {len(indices)} indices in {time.perf_counter() - start:.0f} s")
 
     distances = ((queries[:, None, :] - vectors[None, :, :]) ** 2).sum(-1) if args.docs * args.queries <= 5e7 else None
@@ -92,23 +121,39 @@ def main():
         return {"size": args.k, "_source": False,
                 "query": {"vector": {"field": "v", "query_vector": vector, "k": args.k, "num_candidates": args.num_candidates}}}
 
-    results = {}
-    for name in indices:
-        for q in range(min(20, args.queries)):  # warm-up
+    names = list(indices)
+    for q in range(min(20, args.queries)):  # warm-up
+        for name in names:
             call(url, "POST", f"/{name}/_search", body_for(name, q))
-        latencies, recall = [], []
-        for q in range(args.queries):
+    latencies = {name: [] for name in names}
+    recall = {name: [] for name in names}
+    for q in range(args.queries):  # round-robin, starting with another index each query
+        for j in range(len(names)):
+            name = names[(q + j) % len(names)]
             t = time.perf_counter()
             hits = call(url, "POST", f"/{name}/_search?request_cache=false", body_for(name, q))["hits"]["hits"]
-            latencies.append((time.perf_counter() - t) * 1000)
-            recall.append(len({int(h["_id"]) for h in hits} & truth[q]) / args.k)
+            latencies[name].append((time.perf_counter() - t) * 1000)
+            recall[name].append(len({int(h["_id"]) for h in hits} & truth[q]) / args.k)
+    results = {}
+    for name in names:
         files = vector_file_sizes(url, name)
         search_bytes = files.get("vex", 0) + (files.get("veq", 0) if name == "mv_int8" else files.get("vec", 0))
-        latencies.sort()
-        results[name] = (statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], statistics.mean(recall), search_bytes)
+        ordered = sorted(latencies[name])
+        results[name] = (statistics.median(ordered), ordered[int(0.99 * (len(ordered) - 1))], statistics.mean(recall[name]), search_bytes)
 
-    print(f"\nkNN through one node, 1 shard, {args.docs} vectors x {args.dims} dims (l2), k={args.k}, "
-          f"num_candidates={args.num_candidates}, m=16, ef_construction=100, {args.queries} queries, one at a time")
+    nc = args.num_candidates
+    same = 0
+    checked = min(50, args.queries)
+    for q in range(checked):  # the same effective ef: both return the whole candidate list of the graph search
+        vector = [float(x) for x in queries[q]]
+        theirs = call(url, "POST", "/knn_lucene/_search", {"size": nc, "_source": False,
+                                                            "query": {"knn": {"v": {"vector": vector, "k": nc}}}})["hits"]["hits"]
+        ours = call(url, "POST", "/mv_float/_search", {"size": nc, "_source": False, "query": {"vector": {
+            "field": "v", "query_vector": vector, "k": nc, "num_candidates": nc}}})["hits"]["hits"]
+        same += [h["_id"] for h in theirs] == [h["_id"] for h in ours]
+
+    print(f"\nkNN through one node, {args.shards} shard(s), {args.docs} vectors x {args.dims} dims (l2), k={args.k}, "
+          f"num_candidates={args.num_candidates}, m=16, ef_construction=100, {args.queries} queries, one at a time, round-robin over the indices")
     print(f"{'index':<40}{'median ms':>10}{'p99 ms':>9}{'recall@10':>11}{'search memory':>16}{'vs knn':>9}")
     base = results["knn_lucene"]
     labels = {"knn_lucene": "opensearch-knn knn_vector (lucene engine)", "mv_float": "multivector dense_vector float",
@@ -118,6 +163,8 @@ def main():
         print(f"{labels[name]:<40}{median:>10.2f}{p99:>9.2f}{recall:>11.3f}{memory / 2**20:>13.1f} MB"
               f"{base[0] / median:>8.2f}x")
     print(f"int8 memory saving against float: {results['mv_float'][3] / results['mv_int8'][3]:.2f}x less")
+    print(f"same effective ef: knn k={nc} and dense_vector float num_candidates={nc} return identical top-{nc} lists "
+          f"for {same} of {checked} queries")
 
 
 if __name__ == "__main__":

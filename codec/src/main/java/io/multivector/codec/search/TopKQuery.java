@@ -3,6 +3,7 @@ package io.multivector.codec.search;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.BulkScorer;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FilterWeight;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Query;
@@ -23,9 +24,15 @@ import java.util.concurrent.Callable;
 
 /**
  * Keeps only the k best documents of the whole index for an inner query, like a kNN query does: the inner query
- * is run once, at rewrite, over every segment (in parallel on the searcher's executor), and the query rewrites to
- * the fixed set of (document, score) pairs. So "the k nearest" composes with other clauses in a bool query and
- * with fusion, and paging never re-ranks. Ties go to the lower document id; deleted documents never count.
+ * is run once, when the weight is created, over every segment (in parallel on the searcher's executor), and its
+ * weight is that of the fixed set of (document, score) pairs. So "the k nearest" composes with other clauses in a
+ * bool query and with fusion, and paging never re-ranks. Ties go to the lower document id; deleted documents never
+ * count.
+ *
+ * <p>Not at rewrite: OpenSearch rewrites a shard's query again for every phase that builds a search context (the
+ * fetch phase of a search over several shards, for one), and a query whose work is done at rewrite does it again
+ * each time (an HNSW search, or a MaxSim scan). The query phase is the only one that creates the weight of the
+ * main query, so the inner query runs once per search, as opensearch-knn's lucene engine does it.
  */
 public final class TopKQuery extends Query {
 
@@ -48,8 +55,29 @@ public final class TopKQuery extends Query {
         return k;
     }
 
+    /** Stays as it is: the inner query runs when the weight is created (see the class comment). */
     @Override
-    public Query rewrite(IndexSearcher searcher) throws IOException {
+    public Query rewrite(IndexSearcher searcher) {
+        return this;
+    }
+
+    /**
+     * Runs the inner query and keeps its k best documents: the weight is that of their (document, score) pairs.
+     * Never cacheable: a query cache keeps entries per segment under the query (this one, or a bool query around
+     * it), and which documents of a segment are in the k best depends on the other segments of the reader.
+     */
+    @Override
+    public Weight createWeight(IndexSearcher searcher, ScoreMode scoreMode, float boost) throws IOException {
+        return new FilterWeight(this, resolve(searcher).createWeight(searcher, scoreMode, boost)) {
+            @Override
+            public boolean isCacheable(LeafReaderContext ctx) {
+                return false;
+            }
+        };
+    }
+
+    /** The k best (document, score) pairs of the inner query over the searcher's whole index. */
+    public DocScoreQuery resolve(IndexSearcher searcher) throws IOException {
         Weight weight = searcher.createWeight(searcher.rewrite(inner), ScoreMode.TOP_SCORES, 1f);
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         List<Callable<TopDocs>> tasks = new ArrayList<>(leaves.size());

@@ -36,8 +36,9 @@ final class VectorQueries {
                 + DEFAULT_K + "] on a dense_vector field");
         }
         int breadth = Math.max(topK, numCandidates == null ? Math.max(100, topK) : numCandidates);
-        // Lucene's graph search keeps `breadth` candidates (ef); only the best k of them are hits.
-        Query knn = new KnnFloatVectorQuery(dense.name(), vector, breadth, filter);
-        return breadth == topK ? knn : new TopKQuery(knn, topK);
+        // Lucene's graph search keeps `breadth` candidates (ef); only the best k of them are hits. Always through
+        // TopKQuery, also when breadth == k: Lucene's kNN query searches the graph at rewrite, which OpenSearch runs
+        // again in the fetch phase of a search over several shards; TopKQuery searches once, at weight creation.
+        return new TopKQuery(new KnnFloatVectorQuery(dense.name(), vector, breadth, filter), topK);
     }
 }
