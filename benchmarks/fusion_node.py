@@ -115,7 +115,9 @@ def main():
     workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
     print(f"CPU: {model} [{flags}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
           f"{args.queries} queries per row, window {window}, size 10")
-    for warm in workload[:10]:  # JIT and caches, every path once
+    for warm in workload[:20]:  # JIT and caches: every path, each subquery alone too
+        for q in warm:
+            search(url, {"size": window, "_source": False, "query": q})
         search(url, {"size": 10, "query": {"fusion": {"queries": warm}}})
         search(url, {"size": 10, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}}, "?search_pipeline=hybrid_rrf")
     pool = ThreadPoolExecutor(max_workers=4)
