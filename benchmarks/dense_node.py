@@ -16,12 +16,12 @@ Started by benchmarks/dense-node.sh, which brings up the node with both plugins.
 import argparse
 import json
 import os
-import platform
 import statistics
 import time
 import urllib.request
 
 import numpy as np
+from machine import cpu
 
 
 def call(url, method, path, body=None, ndjson=False):
@@ -37,23 +37,6 @@ def vector_file_sizes(url, index):
     stats = call(url, "GET", f"/{index}/_stats/segments?include_segment_file_sizes=true")
     files = stats["indices"][index]["primaries"]["segments"]["file_sizes"]
     return {ext: info["size_in_bytes"] for ext, info in files.items()}
-
-
-def cpu():
-    """The CPU model and the vector flags that matter here, from /proc/cpuinfo."""
-    model, flags = "unknown", set()
-    try:
-        with open("/proc/cpuinfo") as info:
-            for line in info:
-                if line.startswith("model name") and model == "unknown":
-                    model = line.split(":", 1)[1].strip()
-                elif line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-                    break
-    except OSError:
-        model = platform.processor() or "unknown"
-    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512_vnni", "avx512_vpopcntdq", "avx_vnni", "asimd", "sve"]
-    return model, [f for f in wanted if f in flags]
 
 
 def main():

@@ -17,21 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from maxsim_node import call
+from machine import cpu
 
 WORDS = ("warm jacket cold weather wool coat rain boots summer hat linen shirt scarf gloves leather belt denim "
          "jeans silk dress cotton socks sneakers sandals parka fleece vest hoodie beanie umbrella").split()
-
-
-def cpu():
-    model, flags = "?", set()
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name") and model == "?":
-                model = line.split(":", 1)[1].strip()
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_vpopcntdq"]
-    return model, " ".join(f for f in wanted if f in flags)
 
 
 def percentiles(samples):
@@ -113,7 +102,7 @@ def main():
     call(url, "PUT", "/_search/pipeline/hybrid_rrf", {"phase_results_processors": [{"score-ranker-processor": {
         "combination": {"technique": "rrf", "rank_constant": 60}}}]})
     workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
-    print(f"CPU: {model} [{flags}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
+    print(f"CPU: {model} [{' '.join(flags)}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
           f"{args.queries} queries per row, window {window}, size 10")
     for warm in workload[:20]:  # JIT and caches: every path, each subquery alone too
         for q in warm:

@@ -16,6 +16,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import quality_corpus  # noqa: E402
+from machine import cpu
 
 INDEX = "quality"
 PADDED = "minilm-tokens-mask32"  # the built-in token model as it was: queries padded with [MASK] to 32 tokens
@@ -32,18 +33,6 @@ def call(url, method, path, body=None, ndjson=False):
             return json.loads(response.read())
     except urllib.error.HTTPError as e:
         raise RuntimeError(f"{method} {path}: {e.code} {e.read().decode()[:1000]}") from None
-
-
-def cpu():
-    model, flags = "?", set()
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name") and model == "?":
-                model = line.split(":", 1)[1].strip()
-            elif line.startswith("flags") and not flags:
-                flags = set(line.split(":", 1)[1].split())
-    wanted = ["avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_vpopcntdq", "avx512_bf16", "amx_int8"]
-    return model, [f for f in wanted if f in flags]
 
 
 def setup(url, docs, bulk):

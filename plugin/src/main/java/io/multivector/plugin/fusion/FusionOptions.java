@@ -77,14 +77,19 @@ record FusionOptions(String method, Integer rankConstant, String normalization, 
     /** The effective options for a fusion of {@code subqueries} lists, every value set; a clear 400 when they do not fit. */
     FusionOptions resolve(FusionOptions defaults, int subqueries) {
         FusionOptions merged = orElse(defaults).orElse(BUILT_IN);
-        if (merged.weights != null && merged.weights.size() != subqueries) {
-            throw new IllegalArgumentException("[fusion] has " + subqueries + " [queries] but " + merged.weights.size()
-                + " [weights]: give one weight per subquery");
-        }
+        merged.checkWeights(subqueries);
         if (normalization != null && LinearFusion.NAME.equals(merged.method) == false) {
             throw new IllegalArgumentException("[fusion] [normalization] applies to method [linear] only, not [" + merged.method + "]");
         }
         return merged;
+    }
+
+    /** Weights are positional: one per subquery, or none. */
+    void checkWeights(int subqueries) {
+        if (weights != null && weights.size() != subqueries) {
+            throw new IllegalArgumentException("[fusion] has " + subqueries + " [queries] but " + weights.size()
+                + " [weights]: give one weight per subquery");
+        }
     }
 
     double weight(int subquery) {

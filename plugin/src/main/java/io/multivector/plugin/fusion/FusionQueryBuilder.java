@@ -58,10 +58,7 @@ public final class FusionQueryBuilder extends AbstractQueryBuilder<FusionQueryBu
         if (queries.size() > MAX_SUBQUERIES) {
             throw new IllegalArgumentException("[fusion] takes at most " + MAX_SUBQUERIES + " [queries], got " + queries.size());
         }
-        if (options.weights() != null && options.weights().size() != queries.size()) {
-            throw new IllegalArgumentException("[fusion] has " + queries.size() + " [queries] but " + options.weights().size()
-                + " [weights]: give one weight per subquery");
-        }
+        options.checkWeights(queries.size());
         this.queries = List.copyOf(queries);
         this.options = options;
         this.filter = filter;
