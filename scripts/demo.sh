@@ -15,11 +15,11 @@ mvn_batch package -DskipTests -pl plugin -am
 trap '"$ROOT/scripts/cluster.sh" stop --dir "$DIR"' EXIT
 "$ROOT/scripts/cluster.sh" start --dir "$DIR" --port "$PORT"
 
-request() { # method, path, [body]: prints the request as a copyable curl, then sends it
+quiet() { # method, path, [body]: prints the request as a copyable curl, then sends it (its answer is not shown)
   echo "\$ curl -X$1 '$URL$2' -H 'Content-Type: application/json'${3:+ -d '$3'}"
-  curl -sS -X"$1" "$URL$2" -H 'Content-Type: application/json' ${3:+-d "$3"}
+  curl -sS -X"$1" "$URL$2" -H 'Content-Type: application/json' ${3:+-d "$3"} >/dev/null
+  echo
 }
-quiet() { request "$@" >/dev/null; echo; }
 
 echo; echo "== one ingest pipeline: the description into a dense space and a token (late interaction) space, the"
 echo "   visual description (standing in for a photo, which a registered CLIP model would embed) into a second dense space"
