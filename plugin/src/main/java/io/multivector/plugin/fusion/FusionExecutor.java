@@ -53,13 +53,40 @@ public final class FusionExecutor {
         FusionQueryBuilder fusion = (FusionQueryBuilder) request.source().query();
         ActionListener<Fused> done = ActionListener.wrap(fused -> {
             FusedDocsQueryBuilder list = new FusedDocsQueryBuilder(fused.method(), fused.names(), fusion.subqueryScores(), fused.hits());
-            request.source(request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName())));
+            SearchSourceBuilder source = request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName()));
+            highlightWithSubqueries(source, fusion);
+            request.source(source);
             listener.onResponse(request);
         }, listener::onFailure);
         try {
             fuse(request, fusion, defaults, null, done);
         } catch (RuntimeException e) {
             listener.onFailure(e);
+        }
+    }
+
+    /**
+     * The fused list has no terms to highlight: unless the request names a {@code highlight_query}, highlighting
+     * uses the subqueries that have terms (all but vector queries and nested fusions, whose own are used instead).
+     */
+    private static void highlightWithSubqueries(SearchSourceBuilder source, FusionQueryBuilder fusion) {
+        if (source.highlighter() == null || source.highlighter().highlightQuery() != null) {
+            return;
+        }
+        BoolQueryBuilder terms = new BoolQueryBuilder();
+        addTermQueries(fusion, terms);
+        if (terms.should().isEmpty() == false) {
+            source.highlighter(source.highlighter().highlightQuery(terms));
+        }
+    }
+
+    private static void addTermQueries(FusionQueryBuilder fusion, BoolQueryBuilder terms) {
+        for (QueryBuilder query : fusion.queries()) {
+            if (query instanceof FusionQueryBuilder nested) {
+                addTermQueries(nested, terms);
+            } else if (SubqueryRewrites.isVectorQuery(query) == false) {
+                terms.should(query);
+            }
         }
     }
 

@@ -40,12 +40,16 @@ final class SubqueryRewrites {
         this.registry = registry;
     }
 
+    static boolean isVectorQuery(QueryBuilder query) {
+        return FILTER_IN_BODY.contains(query.getWriteableName()) || FILTER_IN_FIELD.contains(query.getWriteableName());
+    }
+
     QueryBuilder withFilter(QueryBuilder query, QueryBuilder filter) {
         if (filter == null) {
             return query;
         }
         String name = query.getWriteableName();
-        if (FILTER_IN_BODY.contains(name) == false && FILTER_IN_FIELD.contains(name) == false) {
+        if (isVectorQuery(query) == false) {
             return new BoolQueryBuilder().must(query).filter(filter);
         }
         Map<String, Object> json = toMap(query);
