@@ -104,11 +104,13 @@ def main():
     workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
     print(f"CPU: {model} [{' '.join(flags)}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
           f"{args.queries} queries per row, window {window}, size 10")
-    for warm in workload[:20]:  # JIT and caches: every path, each subquery alone too
-        for q in warm:
-            search(url, {"size": window, "_source": False, "query": q})
-        search(url, {"size": 10, "query": {"fusion": {"queries": warm}}})
-        search(url, {"size": 10, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}}, "?search_pipeline=hybrid_rrf")
+    for _ in range(3):  # JIT and caches: every path, each subquery alone too (a first pass is ~2x slower)
+        for warm in workload:
+            for q in warm:
+                search(url, {"size": window, "_source": False, "query": q})
+            search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": warm}}})
+            search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}},
+                   "?search_pipeline=hybrid_rrf")
     pool = ThreadPoolExecutor(max_workers=4)
     print()
     print("| N | slowest subquery alone p50 / p99 ms | fusion p50 / p99 ms | client-side sequential p50 / p99 | "
