@@ -2,7 +2,9 @@ package io.multivector.plugin.codec;
 
 import io.multivector.codec.MultiVectorCodec;
 import io.multivector.codec.dense.DenseVectorFormats;
+import io.multivector.codec.candidates.CandidateField;
 import io.multivector.plugin.mapper.DenseIndexOptions;
+import io.multivector.plugin.mapper.MultiVectorIndexOptions;
 import io.multivector.plugin.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
 import io.multivector.plugin.mapper.MultiVectorFieldMapper.MultiVectorFieldType;
 import org.apache.lucene.codecs.Codec;
@@ -52,6 +54,13 @@ public final class MultiVectorCodecServiceFactory implements CodecServiceFactory
 
         /** The per-field HNSW format of a dense_vector field, or null for the wrapped codec's choice. */
         private KnnVectorsFormat denseFormat(String field) {
+            if (CandidateField.isCandidateField(field)
+                && mapperService.fieldType(CandidateField.parentField(field)) instanceof MultiVectorFieldType multi) {
+                // also without options now (removed by a mapping update): older segments' encodings still merge
+                MultiVectorIndexOptions options = multi.indexOptions();
+                return options == null ? DenseVectorFormats.forField("dot_product", "int8", 16, 100)
+                    : DenseVectorFormats.forField("dot_product", options.elementType(), options.m(), options.efConstruction());
+            }
             MappedFieldType type = mapperService.fieldType(field);
             if (type instanceof DenseVectorFieldType dense) {
                 DenseIndexOptions options = dense.indexOptions();

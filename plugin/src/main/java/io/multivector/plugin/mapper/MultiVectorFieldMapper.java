@@ -1,5 +1,7 @@
 package io.multivector.plugin.mapper;
 
+import io.multivector.codec.candidates.CandidateField;
+import io.multivector.codec.candidates.FixedDimensionalEncoding;
 import io.multivector.codec.multivector.ElementType;
 import io.multivector.codec.multivector.MultiVectorField;
 import io.multivector.codec.multivector.TokenSimilarity;
@@ -48,6 +50,11 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         private final Parameter<String> model = Parameter.stringParam("model", true, m -> toType(m).fieldType().model(), null)
             .acceptsNull();
         private final Parameter<Map<String, String>> meta = Parameter.metaParam();
+        /**
+         * Updatable: documents indexed after the change get encodings under the new options; segments written before
+         * (or whose documents lack them) are scored exactly until they are reindexed.
+         */
+        private final Parameter<MultiVectorIndexOptions> indexOptions;
         private final boolean codecEnabled;
 
         public Builder(String name, boolean codecEnabled) {
@@ -55,17 +62,24 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             this.codecEnabled = codecEnabled;
             dims.setValidator(VectorParsing.rangeValidator("dims", name, 1, MAX_DIMS));
             maxVectors.setValidator(VectorParsing.rangeValidator("max_vectors", name, 1, 65536));
-            Map<String, String> reasons = new java.util.HashMap<>(RejectedParameters.common());
-            // there is no index structure to configure yet: MaxSim scores every candidate exactly
-            reasons.put("index_options", "multi_vector fields take no index options (no approximate index exists for them yet)");
-            rejected = RejectedParameters.of(CONTENT_TYPE, name, reasons);
+            indexOptions = new Parameter<MultiVectorIndexOptions>("index_options", true, () -> null,
+                (n, c, o) -> o == null ? null : MultiVectorIndexOptions.parse(name, dims.getValue(), o),
+                m -> toType(m).fieldType().indexOptions())
+                .setSerializer((builder, n, v) -> {
+                    if (v != null) {
+                        builder.field(n);
+                        v.toXContent(builder, null);
+                    }
+                }, v -> String.valueOf(v))
+                .acceptsNull();
+            rejected = RejectedParameters.of(CONTENT_TYPE, name, RejectedParameters.common());
         }
 
         private final List<Parameter<?>> rejected;
 
         @Override
         protected List<Parameter<?>> getParameters() {
-            List<Parameter<?>> parameters = new java.util.ArrayList<>(List.of(dims, similarity, elementType, maxVectors, model, meta));
+            List<Parameter<?>> parameters = new java.util.ArrayList<>(List.of(dims, similarity, elementType, maxVectors, model, indexOptions, meta));
             parameters.addAll(rejected);
             return parameters;
         }
@@ -75,10 +89,14 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             if (codecEnabled == false) {
                 throw new MapperParsingException(MultiVectorIndexSettings.codecRequiredMessage(CONTENT_TYPE, name));
             }
+            TokenSimilarity tokenSimilarity = TokenSimilarity.valueOf(similarity.getValue().toUpperCase(Locale.ROOT));
+            if (indexOptions.getValue() != null && tokenSimilarity == TokenSimilarity.L2) {
+                throw new MapperParsingException("[index_options] of field [" + name + "]: [" + MultiVectorIndexOptions.TYPE
+                    + "] approximates dot-product MaxSim: it takes similarity [dot_product] or [cosine], not [l2]");
+            }
             MultiVectorFieldType type = new MultiVectorFieldType(buildFullName(context), dims.getValue(),
-                ElementType.valueOf(elementType.getValue().toUpperCase(Locale.ROOT)),
-                TokenSimilarity.valueOf(similarity.getValue().toUpperCase(Locale.ROOT)), maxVectors.getValue(), model.getValue(),
-                meta.getValue());
+                ElementType.valueOf(elementType.getValue().toUpperCase(Locale.ROOT)), tokenSimilarity, maxVectors.getValue(),
+                model.getValue(), indexOptions.getValue(), meta.getValue());
             return new MultiVectorFieldMapper(name, type, multiFieldsBuilder.build(this, context), copyTo.build(), this);
         }
     }
@@ -92,10 +110,15 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
         private final TokenSimilarity similarity;
         private final int maxVectors;
         private final String model;
+        private final MultiVectorIndexOptions indexOptions;
+        /** Built once per mapping: its hyperplanes and projections are drawn from the seed. */
+        private final FixedDimensionalEncoding encoding;
 
         MultiVectorFieldType(String name, int dims, ElementType elementType, TokenSimilarity similarity, int maxVectors, String model,
-                             Map<String, String> meta) {
+                             MultiVectorIndexOptions indexOptions, Map<String, String> meta) {
             super(name, false, false, true, TextSearchInfo.NONE, meta);
+            this.indexOptions = indexOptions;
+            this.encoding = indexOptions == null ? null : indexOptions.encoding(dims);
             this.dims = dims;
             this.elementType = elementType;
             this.similarity = similarity;
@@ -122,6 +145,15 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
 
         String elementTypeName() {
             return elementType.name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The candidate index's options, or null: every {@code vector} query on the field is exact. */
+        public MultiVectorIndexOptions indexOptions() {
+            return indexOptions;
+        }
+
+        public FixedDimensionalEncoding encoding() {
+            return encoding;
         }
 
         public int maxVectors() {
@@ -182,7 +214,12 @@ public final class MultiVectorFieldMapper extends ParametrizedFieldMapper {
             throw new IllegalArgumentException("field [" + type.name() + "] takes one matrix of vectors per document");
         }
         float[][] matrix = VectorParsing.parseMatrix(context.parser(), type.dims, type.maxVectors);
-        context.doc().addWithKey(type.name(), new MultiVectorField(type.name(), matrix, type.dims, type.elementType, type.similarity));
+        MultiVectorField field = new MultiVectorField(type.name(), matrix, type.dims, type.elementType, type.similarity);
+        context.doc().addWithKey(type.name(), field);
+        if (type.encoding != null) {
+            // encoded from the vectors as stored (normalized, quantized), so the candidates approximate the MaxSim that ranks them
+            context.doc().add(CandidateField.create(type.name(), type.encoding, type.elementType.decode(field.binaryValue(), type.dims)));
+        }
     }
 
     /** Vectors can be left out of the stored _source ({@code index.derived_source.enabled}): they come back from the codec. */

@@ -1,5 +1,6 @@
 package io.multivector.plugin.query;
 
+import io.multivector.codec.candidates.CandidateMaxSimQuery;
 import io.multivector.codec.multivector.MaxSimQuery;
 import io.multivector.codec.search.TopKQuery;
 import io.multivector.plugin.mapper.DenseVectorFieldMapper.DenseVectorFieldType;
@@ -16,9 +17,15 @@ final class VectorQueries {
 
     private VectorQueries() {}
 
-    static Query build(VectorFieldType field, float[][] vectors, boolean single, Integer k, Integer numCandidates, Query filter) {
+    static Query build(VectorFieldType field, float[][] vectors, boolean single, Integer k, Integer numCandidates, Query filter,
+                       boolean exact) {
         if (field instanceof MultiVectorFieldType multi) {
             VectorParsing.checkMatrix(vectors, multi.dims(), -1);
+            if (k != null && exact == false && multi.encoding() != null) {
+                int candidates = numCandidates != null ? Math.max(numCandidates, k) : Math.min(10_000, Math.max(100, 10 * k));
+                return new CandidateMaxSimQuery(multi.name(), multi.dims(), multi.elementType(), multi.similarity(), vectors,
+                    multi.encoding(), k, candidates, filter);
+            }
             MaxSimQuery maxSim = new MaxSimQuery(multi.name(), multi.dims(), multi.elementType(), multi.similarity(), vectors, filter);
             return k == null ? maxSim : new TopKQuery(maxSim, k);
         }

@@ -46,6 +46,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     static final ParseField QUERY_TEXT = new ParseField("query_text");
     static final ParseField QUERY_IMAGE = new ParseField("query_image");
     static final ParseField MODEL = new ParseField("model");
+    static final ParseField EXACT = new ParseField("exact");
 
     /** Set once by the plugin: query texts are encoded by the node's models, found through the field's mapping. */
     private static volatile InferenceService inference;
@@ -73,6 +74,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
      * its own index's (see {@link QueryEncodings}). Null otherwise: one model's vectors become {@code queryVectors}.
      */
     private final Map<String, float[][]> encodings;
+    /** True: score every document exactly even where the field has a candidate index; null: the field decides. */
+    private Boolean exact;
 
     public VectorQueryBuilder(String field, float[][] queryVectors, boolean singleVector, Integer k, Integer numCandidates,
                               QueryBuilder filter) {
@@ -143,6 +146,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         k = in.readOptionalVInt();
         numCandidates = in.readOptionalVInt();
         filter = in.readOptionalNamedWriteable(QueryBuilder.class);
+        exact = in.readOptionalBoolean();
         int models = in.readVInt();
         encodings = models == 0 ? null : new TreeMap<>();
         for (int m = 0; m < models; m++) {
@@ -169,6 +173,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         out.writeOptionalVInt(k);
         out.writeOptionalVInt(numCandidates);
         out.writeOptionalNamedWriteable(filter);
+        out.writeOptionalBoolean(exact);
         out.writeVInt(encodings == null ? 0 : encodings.size());
         if (encodings != null) {
             for (Map.Entry<String, float[][]> entry : encodings.entrySet()) {
@@ -189,11 +194,17 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         return k;
     }
 
+    public VectorQueryBuilder exact(Boolean exact) {
+        this.exact = exact;
+        return this;
+    }
+
     public static VectorQueryBuilder fromXContent(XContentParser parser) throws IOException {
         String field = null, queryName = null, current = null, queryText = null, queryImage = null, model = null;
         float[][] vectors = null;
         boolean single = false;
         Integer k = null, numCandidates = null;
+        Boolean exact = null;
         QueryBuilder filter = null;
         float boost = DEFAULT_BOOST;
         XContentParser.Token token;
@@ -219,6 +230,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 k = integer(parser, K);
             } else if (token.isValue() && NUM_CANDIDATES.match(current, parser.getDeprecationHandler())) {
                 numCandidates = integer(parser, NUM_CANDIDATES);
+            } else if (token == XContentParser.Token.VALUE_BOOLEAN && EXACT.match(current, parser.getDeprecationHandler())) {
+                exact = parser.booleanValue();
             } else if (token.isValue() && NAME_FIELD.match(current, parser.getDeprecationHandler())) {
                 queryName = parser.text();
             } else if (token.isValue() && BOOST_FIELD.match(current, parser.getDeprecationHandler())) {
@@ -236,7 +249,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         }
         try {
             return new VectorQueryBuilder(field, vectors, single, queryText, queryImage, model, k, numCandidates, filter, null).queryName(queryName)
-                .boost(boost);
+                .boost(boost).exact(exact);
         } catch (IllegalArgumentException e) {
             throw new ParsingException(parser.getTokenLocation(), e.getMessage(), e);
         }
@@ -294,6 +307,9 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         if (filter != null) {
             builder.field(FILTER.getPreferredName(), filter);
         }
+        if (exact != null) {
+            builder.field(EXACT.getPreferredName(), exact);
+        }
         printBoostAndQueryName(builder);
         builder.endObject();
     }
@@ -307,7 +323,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
             QueryBuilder rewrittenFilter = filter.rewrite(context);
             if (rewrittenFilter != filter) {
                 return new VectorQueryBuilder(field, queryVectors, singleVector, null, null, model, k, numCandidates, rewrittenFilter, null)
-                    .queryName(queryName).boost(boost);
+                    .queryName(queryName).boost(boost).exact(exact);
             }
         }
         return this;
@@ -316,7 +332,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     /** The query over given vectors, keeping every other parameter. */
     private VectorQueryBuilder withVectors(float[][] vectors, String modelId) {
         return new VectorQueryBuilder(field, vectors, vectors.length == 1, null, null, modelId, k, numCandidates, filter, null)
-            .queryName(queryName).boost(boost);
+            .queryName(queryName).boost(boost).exact(exact);
     }
 
     /**
@@ -335,7 +351,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 return withVectors(only.getValue(), only.getKey());
             }
             return new VectorQueryBuilder(field, null, false, queryText, queryImage, model, k, numCandidates, filter, null, byModel)
-                .queryName(queryName).boost(boost);
+                .queryName(queryName).boost(boost).exact(exact);
         }
         QueryShardContext shard = context.convertToShardContext();
         if (encodings != null || shard != null) {
@@ -353,7 +369,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
                 listener.onResponse(null);
             }, listener::onFailure)));
         return new VectorQueryBuilder(field, null, false, queryText, queryImage, model, k, numCandidates, filter, encoded::get)
-            .queryName(queryName).boost(boost);
+            .queryName(queryName).boost(boost).exact(exact);
     }
 
     /** The vectors of this shard's index's model, out of the encodings for every model of the search. */
@@ -383,7 +399,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         }
         Query filterQuery = filter == null ? null : filter.toQuery(context);
         try {
-            return VectorQueries.build((VectorFieldType) mapped, queryVectors, singleVector, k, numCandidates, filterQuery);
+            return VectorQueries.build((VectorFieldType) mapped, queryVectors, singleVector, k, numCandidates, filterQuery,
+                Boolean.TRUE.equals(exact));
         } catch (IllegalArgumentException e) {
             throw new QueryShardException(context, "[" + NAME + "] on field [" + field + "]: " + e.getMessage(), e);
         }
@@ -394,7 +411,8 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         return field.equals(other.field) && Arrays.deepEquals(queryVectors, other.queryVectors) && singleVector == other.singleVector
             && Objects.equals(queryText, other.queryText) && Objects.equals(queryImage, other.queryImage) && Objects.equals(model, other.model) && pendingVectors == other.pendingVectors
             && sameEncodings(encodings, other.encodings)
-            && Objects.equals(k, other.k) && Objects.equals(numCandidates, other.numCandidates) && Objects.equals(filter, other.filter);
+            && Objects.equals(k, other.k) && Objects.equals(numCandidates, other.numCandidates) && Objects.equals(filter, other.filter)
+            && Objects.equals(exact, other.exact);
     }
 
     private static boolean sameEncodings(Map<String, float[][]> a, Map<String, float[][]> b) {
@@ -407,7 +425,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     @Override
     protected int doHashCode() {
         return Objects.hash(field, Arrays.deepHashCode(queryVectors), singleVector, queryText, queryImage, model, k, numCandidates, filter,
-            encodings == null ? null : encodings.keySet());
+            encodings == null ? null : encodings.keySet(), exact);
     }
 
     @Override
