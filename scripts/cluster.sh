@@ -79,6 +79,8 @@ write_config() { # node index, home
     echo "transport.port: $((port + 100 + i))"
     echo "path.data: $home/data"
     echo "path.logs: $home/logs"
+    # one folder for every node of the cluster: an fs snapshot repository must be the same path on all of them
+    echo "path.repo: [\"$dir/snapshots\"]"
     echo "cluster.routing.allocation.disk.threshold_enabled: false"
     echo "action.auto_create_index: true"
     if [ "$nodes" = 1 ]; then
@@ -105,6 +107,8 @@ start() {
   ensure_user
   node_base
   local i home
+  mkdir -p "$dir/snapshots"
+  [ "$(id -u)" = 0 ] && chown "$RUN_USER" "$dir/snapshots"
   for ((i = 0; i < nodes; i++)); do
     home=$dir/node-$i
     mkdir -p "$home"

@@ -112,6 +112,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         fieldModels.set(new FieldModels(clusterService, resolver));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
         fusion.set(new FusionExecutor(client, xContentRegistry));
+        fusion.get().setMaxWindowHits(FusionExecutor.MAX_WINDOW_HITS.get(environment.settings()));
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(FusionExecutor.MAX_WINDOW_HITS, fusion.get()::setMaxWindowHits);
         this.clusterService.set(clusterService);
         return List.of(inference.get());
     }
@@ -141,7 +143,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS);
+        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS, FusionExecutor.MAX_WINDOW_HITS);
     }
 
     @Override

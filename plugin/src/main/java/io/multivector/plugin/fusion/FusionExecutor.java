@@ -7,6 +7,8 @@ import org.opensearch.action.search.MultiSearchResponse;
 import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.index.query.BoolQueryBuilder;
@@ -32,12 +34,36 @@ public final class FusionExecutor {
     /** A fused list and what explains it. */
     record Fused(String method, List<String> names, List<FusedHit> hits) {}
 
+    /**
+     * The hits a fusion may hold at once (window_size of each subquery, summed over nested fusions): every list
+     * sits in the coordinating node's heap until fused, so a request over this is refused before any search runs.
+     */
+    public static final Setting<Long> MAX_WINDOW_HITS = Setting.longSetting("plugins.multivector.fusion.max_window_hits",
+        100_000, 1, Setting.Property.NodeScope, Setting.Property.Dynamic);
+
     private final Client client;
     private final SubqueryRewrites rewrites;
+    private volatile long maxWindowHits = MAX_WINDOW_HITS.getDefault(Settings.EMPTY);
 
     public FusionExecutor(Client client, NamedXContentRegistry registry) {
         this.client = client;
         this.rewrites = new SubqueryRewrites(registry);
+    }
+
+    public void setMaxWindowHits(long maxWindowHits) {
+        this.maxWindowHits = maxWindowHits;
+    }
+
+    /** The hits the subquery lists of {@code fusion} hold together, options resolved as {@link #fuse} resolves them. */
+    static long windowHits(FusionQueryBuilder fusion, FusionOptions defaults) {
+        FusionOptions options = fusion.options().resolve(defaults, fusion.queries().size());
+        FusionOptions nestedDefaults = new FusionOptions(defaults.method(), defaults.rankConstant(), defaults.normalization(), null,
+            defaults.windowSize());
+        long total = 0;
+        for (QueryBuilder query : fusion.queries()) {
+            total += query instanceof FusionQueryBuilder nested ? windowHits(nested, nestedDefaults) : options.windowSize();
+        }
+        return total;
     }
 
     public static boolean isFusion(SearchRequest request) {
@@ -59,6 +85,11 @@ public final class FusionExecutor {
             listener.onResponse(request);
         }, listener::onFailure);
         try {
+            long hits = windowHits(fusion, defaults);
+            if (hits > maxWindowHits) {
+                throw new IllegalArgumentException("[fusion] would hold [" + hits + "] hits (window_size x subqueries), more than ["
+                    + MAX_WINDOW_HITS.getKey() + "] (" + maxWindowHits + "): lower [window_size] or send fewer [queries]");
+            }
             fuse(request, fusion, defaults, null, done);
         } catch (RuntimeException e) {
             listener.onFailure(e);
