@@ -22,7 +22,7 @@ final class VectorQueries {
         if (field instanceof MultiVectorFieldType multi) {
             VectorParsing.checkMatrix(vectors, multi.dims(), -1);
             if (k != null && exact == false && multi.encoding() != null) {
-                int candidates = numCandidates != null ? Math.max(numCandidates, k) : Math.min(10_000, Math.max(100, 10 * k));
+                int candidates = numCandidates != null ? Math.max(numCandidates, k) : Math.min(10_000, Math.max(1000, 10 * k));
                 return new CandidateMaxSimQuery(multi.name(), multi.dims(), multi.elementType(), multi.similarity(), vectors,
                     multi.encoding(), k, candidates, filter);
             }
