@@ -36,3 +36,13 @@ pom_property() {
 mvn_batch() {
   mvn -B -q -f "$ROOT/pom.xml" "$@"
 }
+
+# Runs a main class of the codec module's test classes (the in-process benchmarks) on the test classpath.
+run_codec_main() {
+  local main=$1; shift
+  mvn_batch -pl codec test-compile
+  mvn_batch -pl codec dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g \
+    -cp "$ROOT/codec/target/test-classes:$ROOT/codec/target/classes:$(cat "$ROOT/codec/target/bench.classpath")" \
+    "$main" "$@" 2>&1 | grep --line-buffered -v "^WARNING: Using incubator"
+}

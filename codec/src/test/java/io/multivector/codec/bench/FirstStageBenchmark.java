@@ -68,7 +68,7 @@ public final class FirstStageBenchmark {
         Random random = new Random(7);
         float[][] topics = new float[1024][];
         for (int i = 0; i < topics.length; i++) {
-            topics[i] = unit(gaussian(random, DIMS, 1));
+            topics[i] = MaxSimBenchmark.unit(MaxSimBenchmark.gaussian(random, DIMS, 1));
         }
         Path path = Files.createTempDirectory("first-stage-bench");
         float[][][] queries = new float[QUERIES][][];
@@ -84,12 +84,12 @@ public final class FirstStageBenchmark {
                     float[][] doc = new float[TOKENS][];
                     int[] docTopics = { random.nextInt(topics.length), random.nextInt(topics.length), random.nextInt(topics.length) };
                     for (int t = 0; t < TOKENS; t++) {
-                        doc[t] = unit(add(topics[docTopics[random.nextInt(3)]], gaussian(random, DIMS, 0.06f)));
+                        doc[t] = MaxSimBenchmark.unit(MaxSimBenchmark.plus(topics[docTopics[random.nextInt(3)]], MaxSimBenchmark.gaussian(random, DIMS, 0.06f)));
                     }
                     if (d % (numDocs / QUERIES) == 0 && d / (numDocs / QUERIES) < QUERIES) {
                         float[][] query = new float[QUERY_TOKENS][];
                         for (int t = 0; t < QUERY_TOKENS; t++) {
-                            query[t] = unit(add(doc[random.nextInt(TOKENS)], gaussian(random, DIMS, 0.08f)));
+                            query[t] = MaxSimBenchmark.unit(MaxSimBenchmark.plus(doc[random.nextInt(TOKENS)], MaxSimBenchmark.gaussian(random, DIMS, 0.08f)));
                         }
                         queries[d / (numDocs / QUERIES)] = query;
                     }
@@ -186,33 +186,5 @@ public final class FirstStageBenchmark {
         String flags = cpuinfo.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
         return Arrays.stream(flags.split("\\s+")).filter(f -> f.matches("avx2|fma|f16c|avx512f|avx512bw|avx512_vnni|avx512_vpopcntdq|avx_vnni"))
             .reduce((a, b) -> a + " " + b).orElse("none");
-    }
-
-    static float[] gaussian(Random random, int dims, float sigma) {
-        float[] v = new float[dims];
-        for (int i = 0; i < dims; i++) {
-            v[i] = sigma * (float) random.nextGaussian();
-        }
-        return v;
-    }
-
-    static float[] add(float[] a, float[] b) {
-        float[] v = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            v[i] = a[i] + b[i];
-        }
-        return v;
-    }
-
-    static float[] unit(float[] v) {
-        double norm = 0;
-        for (float x : v) {
-            norm += x * x;
-        }
-        float inv = (float) (1 / Math.sqrt(norm));
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= inv;
-        }
-        return v;
     }
 }
