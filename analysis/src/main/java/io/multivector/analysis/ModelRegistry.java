@@ -9,6 +9,8 @@ import io.multivector.analysis.encoder.ModelKind;
 import io.multivector.analysis.encoder.Projection;
 import io.multivector.analysis.encoder.TextEncoding;
 import io.multivector.analysis.tokenizer.ClipBpeTokenizer;
+import io.multivector.analysis.tokenizer.TextTokenizer;
+import io.multivector.analysis.tokenizer.TokenizerJson;
 import io.multivector.analysis.tokenizer.WordPieceTokenizer;
 
 import javax.imageio.ImageIO;
@@ -166,12 +168,23 @@ public final class ModelRegistry implements AutoCloseable {
                     yield new Loaded(definition, encoder, encoder);
                 }
                 case TEXT_DENSE, TEXT_TOKENS -> {
-                    WordPieceTokenizer tokenizer = new WordPieceTokenizer(new ByteArrayInputStream(source.read(definition.tokenizerFile())));
                     Projection projection = definition.projectionFile() == null ? null
                         : Projection.read(source.read(definition.projectionFile()), definition.dims());
-                    BertSession session = new BertSession(model, tokenizer, threads); // last: nothing to close if a file is bad
-                    yield new Loaded(definition, session, new BertEncoder(id, definition.kind(), session, definition.dims(),
-                        definition.maxTokens(), definition.encoding(), definition.pooling(), definition.normalize(), projection));
+                    TextTokenizer tokenizer = TokenizerJson.load(source.read(definition.tokenizerFile()));
+                    BertSession session;
+                    try {
+                        session = new BertSession(model, tokenizer, threads); // owns the tokenizer from here
+                    } catch (RuntimeException e) {
+                        tokenizer.close();
+                        throw e;
+                    }
+                    try {
+                        yield new Loaded(definition, session, new BertEncoder(id, definition.kind(), session, definition.dims(),
+                            definition.maxTokens(), definition.encoding(), definition.pooling(), definition.normalize(), projection));
+                    } catch (RuntimeException e) {
+                        close(new Loaded(definition, session, null));
+                        throw e;
+                    }
                 }
             };
         } catch (IOException e) {

@@ -1,7 +1,7 @@
 package io.multivector.analysis.encoder;
 
-import io.multivector.analysis.tokenizer.WordPieceTokenizer;
-import io.multivector.analysis.tokenizer.WordPieceTokenizer.Encoding;
+import io.multivector.analysis.tokenizer.Encoding;
+import io.multivector.analysis.tokenizer.TextTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +45,10 @@ public final class BertEncoder implements Encoder {
         if (encoding.queryAugmentation() && kind != ModelKind.TEXT_TOKENS) {
             throw new IllegalArgumentException("[query_augmentation] is only for text_tokens models");
         }
+        if (encoding.queryAugmentation() && session.tokenizer().maskId() < 0) {
+            throw new IllegalArgumentException("[query_augmentation] pads queries with the mask token, and the tokenizer.json has none"
+                + " ([MASK] or <mask>)");
+        }
         if ((encoding.queryMarker() != null || encoding.documentMarker() != null) && maxTokens < 3) {
             throw new IllegalArgumentException("a marker needs [max_tokens] of at least 3 ([CLS], the marker, [SEP])");
         }
@@ -61,7 +65,7 @@ public final class BertEncoder implements Encoder {
         this.projection = projection;
     }
 
-    private static int markerId(WordPieceTokenizer tokenizer, String key, String marker) {
+    private static int markerId(TextTokenizer tokenizer, String key, String marker) {
         if (marker == null) {
             return -1;
         }
@@ -119,7 +123,7 @@ public final class BertEncoder implements Encoder {
             }
         }
         long start = System.nanoTime();
-        WordPieceTokenizer tokenizer = first.session.tokenizer();
+        TextTokenizer tokenizer = first.session.tokenizer();
         List<Encoding> encodings = new ArrayList<>(texts.size());
         for (String text : texts) {
             encodings.add(first.inputIds(text, asQuery));
@@ -152,7 +156,7 @@ public final class BertEncoder implements Encoder {
      * then for an augmented query [MASK] up to the query length.
      */
     Encoding inputIds(String text, boolean asQuery) {
-        WordPieceTokenizer tokenizer = session.tokenizer();
+        TextTokenizer tokenizer = session.tokenizer();
         int marker = asQuery ? queryMarkerId : documentMarkerId;
         Encoding encoding = tokenizer.encode(textEncoding.prefix(asQuery) + text, marker < 0 ? maxTokens : maxTokens - 1);
         if (marker >= 0) {
@@ -168,7 +172,7 @@ public final class BertEncoder implements Encoder {
         int queryLength = textEncoding.queryLength();
         if (asQuery && textEncoding.queryAugmentation() && encoding.length() < queryLength) {
             long[] padded = Arrays.copyOf(encoding.ids(), queryLength);
-            Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId);
+            Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId());
             encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), queryLength));
         }
         return encoding;
@@ -224,11 +228,11 @@ public final class BertEncoder implements Encoder {
         return normalize ? l2Normalize(v) : v;
     }
 
-    private float[][] tokens(float[][] states, Encoding encoding, boolean asQuery, WordPieceTokenizer tokenizer) {
+    private float[][] tokens(float[][] states, Encoding encoding, boolean asQuery, TextTokenizer tokenizer) {
         List<float[]> kept = new ArrayList<>();
         for (int t = 0; t < encoding.length(); t++) {
             long tokenId = encoding.ids()[t];
-            boolean special = tokenId == tokenizer.clsId || tokenId == tokenizer.sepId || (t == 1 && documentMarkerId >= 0);
+            boolean special = tokenId == tokenizer.clsId() || tokenId == tokenizer.sepId() || (t == 1 && documentMarkerId >= 0);
             if (asQuery == false && (special || encoding.punctuation()[t])) {
                 continue;
             }

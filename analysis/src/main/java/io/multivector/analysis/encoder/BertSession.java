@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.multivector.analysis.tokenizer.WordPieceTokenizer;
+import io.multivector.analysis.tokenizer.TextTokenizer;
 
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -19,18 +19,18 @@ public final class BertSession implements AutoCloseable {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
-    private final WordPieceTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
     private final boolean takesTokenTypes;
     final long modelBytes;
 
-    public BertSession(byte[] onnxModel, WordPieceTokenizer tokenizer, int threads) {
+    public BertSession(byte[] onnxModel, TextTokenizer tokenizer, int threads) {
         this.session = OnnxSessions.open(onnxModel, threads);
         this.takesTokenTypes = session.getInputNames().contains("token_type_ids");
         this.tokenizer = tokenizer;
         this.modelBytes = onnxModel.length;
     }
 
-    public WordPieceTokenizer tokenizer() {
+    public TextTokenizer tokenizer() {
         return tokenizer;
     }
 
@@ -43,7 +43,7 @@ public final class BertSession implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             long[] row = ids.get(b);
             for (int t = 0; t < length; t++) {
-                flatIds[b * length + t] = t < row.length ? row[t] : tokenizer.padId;
+                flatIds[b * length + t] = t < row.length ? row[t] : tokenizer.padId();
                 mask[b * length + t] = t < row.length ? 1 : 0;
             }
         }
@@ -67,6 +67,10 @@ public final class BertSession implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        session.close();
+        try {
+            session.close();
+        } finally {
+            tokenizer.close();
+        }
     }
 }

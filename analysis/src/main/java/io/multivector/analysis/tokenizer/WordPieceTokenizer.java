@@ -16,18 +16,21 @@ import java.util.Map;
  * CJK characters, lowercase and strip accents), BertPreTokenizer (split on whitespace and punctuation),
  * WordPiece (greedy longest match, {@code ##} continuations) and {@code [CLS] … [SEP]}.
  */
-public final class WordPieceTokenizer {
+public final class WordPieceTokenizer implements TextTokenizer {
 
     private final Map<String, Integer> vocab;
     private final String prefix;
     private final int maxCharsPerWord;
     private final boolean lowercase;
     private final boolean stripAccents;
-    public final int unkId;
-    public final int clsId;
-    public final int sepId;
-    public final int padId;
-    public final int maskId;
+    private final int unkId;
+    private final int clsId;
+    private final int sepId;
+    private final int padId;
+    private final int maskId;
+    /** Tokens matched in the raw text before anything else ([CLS], [MASK], ...), longest first, and their ids. */
+    private final List<String> addedTokens;
+    private final Map<String, Integer> addedTokenIds;
 
     public WordPieceTokenizer(InputStream tokenizerJson) throws IOException {
         JsonNode root = new ObjectMapper().readTree(tokenizerJson);
@@ -49,9 +52,22 @@ public final class WordPieceTokenizer {
         this.sepId = id("[SEP]");
         this.padId = id("[PAD]");
         this.maskId = id("[MASK]");
+        List<String> added = new ArrayList<>();
+        Map<String, Integer> addedIds = new HashMap<>();
+        for (JsonNode token : root.path("added_tokens")) {
+            String content = token.path("content").asText("");
+            // normalized tokens would be matched in the normalized text; BERT's are all matched in the raw text
+            if (content.isEmpty() == false && token.path("normalized").asBoolean(false) == false) {
+                added.add(content);
+                addedIds.put(content, token.path("id").asInt());
+            }
+        }
+        added.sort((a, b) -> b.length() - a.length()); // the longest match wins, as in Hugging Face's library
+        this.addedTokens = List.copyOf(added);
+        this.addedTokenIds = Map.copyOf(addedIds);
     }
 
-    /** The id of a token of the vocabulary (as written there, e.g. {@code [unused0]}), or null. */
+    @Override
     public Integer tokenId(String token) {
         return vocab.get(token);
     }
@@ -65,17 +81,31 @@ public final class WordPieceTokenizer {
     }
 
     /** Token ids with [CLS] first and [SEP] last, at most {@code maxTokens} in all; flags say which are punctuation. */
+    @Override
     public Encoding encode(String text, int maxTokens) {
         List<Integer> ids = new ArrayList<>();
         List<Boolean> punctuation = new ArrayList<>();
         ids.add(clsId);
         punctuation.add(false);
-        for (String word : preTokenize(normalize(text))) {
-            boolean isPunct = word.length() == 1 && isPunctuation(word.charAt(0));
-            for (int id : wordPiece(word)) {
-                ids.add(id);
-                punctuation.add(isPunct);
+        int from = 0;
+        for (int at = 0; at <= text.length(); at++) {
+            String added = at < text.length() ? addedTokenAt(text, at) : null;
+            if (added == null && at < text.length()) {
+                continue;
             }
+            for (String word : preTokenize(normalize(text.substring(from, at)))) {
+                boolean isPunct = word.length() == 1 && isPunctuation(word.charAt(0));
+                for (int id : wordPiece(word)) {
+                    ids.add(id);
+                    punctuation.add(isPunct);
+                }
+            }
+            if (added != null) {
+                ids.add(addedTokenIds.get(added));
+                punctuation.add(false);
+                at += added.length() - 1;
+            }
+            from = at + 1;
         }
         int keep = Math.min(ids.size(), maxTokens - 1);
         long[] out = new long[keep + 1];
@@ -88,11 +118,34 @@ public final class WordPieceTokenizer {
         return new Encoding(out, punct);
     }
 
-    /** Ids of one encoded text; {@code punctuation[i]} is true for a punctuation token. */
-    public record Encoding(long[] ids, boolean[] punctuation) {
-        public int length() {
-            return ids.length;
+    /** The added token that starts at {@code at}, the longest if several do, or null. */
+    private String addedTokenAt(String text, int at) {
+        for (String token : addedTokens) {
+            if (text.startsWith(token, at)) {
+                return token;
+            }
         }
+        return null;
+    }
+
+    @Override
+    public int clsId() {
+        return clsId;
+    }
+
+    @Override
+    public int sepId() {
+        return sepId;
+    }
+
+    @Override
+    public int padId() {
+        return padId;
+    }
+
+    @Override
+    public int maskId() {
+        return maskId;
     }
 
     String normalize(String text) {
@@ -100,7 +153,7 @@ public final class WordPieceTokenizer {
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
-            if (c == 0 || c == 0xFFFD || (Character.isISOControl(c) && c != '\t' && c != '\n' && c != '\r')) {
+            if (c == 0 || c == 0xFFFD || isControl(c)) {
                 continue;
             }
             if (Character.isWhitespace(c) || Character.getType(c) == Character.SPACE_SEPARATOR) {
@@ -171,6 +224,16 @@ public final class WordPieceTokenizer {
             start = end;
         }
         return pieces;
+    }
+
+    /** Hugging Face's clean_text drops every "other" character (Cc, Cf, Co, Cn: soft hyphen, zero-width space) but tab and newlines. */
+    private static boolean isControl(int c) {
+        if (c == '\t' || c == '\n' || c == '\r') {
+            return false;
+        }
+        int type = Character.getType(c);
+        return type == Character.CONTROL || type == Character.FORMAT || type == Character.PRIVATE_USE || type == Character.UNASSIGNED
+            || type == Character.SURROGATE;
     }
 
     /** BERT's definition: ASCII symbols count as punctuation too, and every Unicode P* category. */

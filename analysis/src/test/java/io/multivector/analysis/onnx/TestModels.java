@@ -1,6 +1,7 @@
 package io.multivector.analysis.onnx;
 
 import io.multivector.analysis.tokenizer.TinyClipTokenizerJson;
+import io.multivector.analysis.tokenizer.TinyUnigramTokenizerJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -162,8 +163,10 @@ public final class TestModels {
     }
 
     /**
-     * The files of the YAML REST tests' CLIP models, under {@code dir/clip-test/}, and a 384 x 8 projection for MiniLM's
-     * token vectors, {@code dir/projection/minilm-384x8.f32}.
+     * The files of the YAML REST tests' CLIP models, under {@code dir/clip-test/}, a 384 x 8 projection for MiniLM's
+     * token vectors, {@code dir/projection/minilm-384x8.f32}, a Unigram tokenizer.json with a one-hot model over its
+     * vocabulary under {@code dir/unigram-test/}, and the CLIP tokenizer.json the reference ids are computed on
+     * ({@code dir/reference/}, benchmarks/tokenizer-reference).
      */
     public static void writeYamlModels(Path dir) throws IOException {
         Path clip = Files.createDirectories(dir.resolve("clip-test"));
@@ -171,6 +174,11 @@ public final class TestModels {
         write(clip, "text.onnx", text(true));
         Files.writeString(clip.resolve("tokenizer.json"), TinyClipTokenizerJson.json(false));
         write(Files.createDirectories(dir.resolve("projection")), "minilm-384x8.f32", projectionFile(projection(384, 8, 42)));
+        Path unigram = Files.createDirectories(dir.resolve("unigram-test"));
+        Files.writeString(unigram.resolve("tokenizer.json"), TinyUnigramTokenizerJson.json());
+        write(unigram, "one-hot.onnx", oneHotBert(TinyUnigramTokenizerJson.PIECES.size()));
+        Files.writeString(Files.createDirectories(dir.resolve("reference")).resolve("clip-tokenizer.json"),
+            TinyClipTokenizerJson.withClipPipeline());
     }
 
     /** Run at build time (process-test-classes): writes the YAML tests' model files under args[0]. */

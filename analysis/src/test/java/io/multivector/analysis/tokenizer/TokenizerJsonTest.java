@@ -1,0 +1,85 @@
+package io.multivector.analysis.tokenizer;
+
+import org.junit.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import static io.multivector.analysis.tokenizer.TinyUnigramTokenizerJson.id;
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+public class TokenizerJsonTest {
+
+    private static TextTokenizer unigram() throws IOException {
+        return TokenizerJson.load(TinyUnigramTokenizerJson.json().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    public void unigramTakesTheBestScoringSegmentationNotTheLongestPiece() throws IOException {
+        try (TextTokenizer t = unigram()) {
+            // ▁cats is a piece (-8) but ▁cat + s scores -7.5; NFKC folds the fullwidth letters, then lowercase
+            long[] expected = { 0, id("\u2581the"), id("\u2581cat"), id("s"), id("\u2581sit"), id("\u2581on"), id("\u2581the"),
+                id("\u2581mat"), id("."), 2 };
+            assertArrayEquals(expected, t.encode("The cats sit on the mat.", 100).ids());
+            assertArrayEquals(expected, t.encode("ＴＨＥ  ＣＡＴＳ sit on the mat.", 100).ids());
+        }
+    }
+
+    @Test
+    public void unigramSpecialTokensAndTruncation() throws IOException {
+        try (TextTokenizer t = unigram()) {
+            assertEquals(TinyUnigramTokenizerJson.BOS, t.clsId());
+            assertEquals(TinyUnigramTokenizerJson.EOS, t.sepId());
+            assertEquals(TinyUnigramTokenizerJson.PAD, t.padId());
+            assertEquals(TinyUnigramTokenizerJson.MASK, t.maskId());
+            assertEquals(Integer.valueOf(id("\u2581cat")), t.tokenId("\u2581cat"));
+            assertNull(t.tokenId("dog"));
+            // cut to 4: <s>, two pieces, </s>
+            assertArrayEquals(new long[] { 0, id("\u2581the"), id("\u2581cat"), 2 }, t.encode("the cats sit", 4).ids());
+            Encoding e = t.encode("mat, mat.", 100);
+            assertArrayEquals(new long[] { 0, id("\u2581mat"), id(","), id("\u2581mat"), id("."), 2 }, e.ids());
+            assertArrayEquals(new boolean[] { false, false, true, false, true, false }, e.punctuation());
+        }
+    }
+
+    @Test
+    public void bertWordPieceRunsInJavaOtherFamiliesInHuggingFacesLibrary() throws IOException {
+        String bert = "{\"normalizer\": {\"type\": \"BertNormalizer\"}, \"pre_tokenizer\": {\"type\": \"BertPreTokenizer\"},"
+            + " \"model\": {\"type\": \"WordPiece\", \"unk_token\": \"[UNK]\", \"vocab\": {\"[PAD]\": 0, \"[UNK]\": 1, \"[CLS]\": 2,"
+            + " \"[SEP]\": 3, \"[MASK]\": 4, \"cat\": 5}}}";
+        try (TextTokenizer t = TokenizerJson.load(bert.getBytes(StandardCharsets.UTF_8))) {
+            assertTrue(t instanceof WordPieceTokenizer);
+        }
+        try (TextTokenizer t = unigram()) {
+            assertTrue(t instanceof HuggingFaceNativeTokenizer);
+        }
+    }
+
+    @Test
+    public void refusesWhatIsNotATokenizerJsonNamingTheReason() {
+        assertEquals("the tokenizer.json model type [SentencePieceBPE] is not supported; supported: [WordPiece, BPE, Unigram, WordLevel]",
+            refusal("{\"model\": {\"type\": \"SentencePieceBPE\", \"vocab\": {}}}"));
+        assertEquals("the tokenizer.json has no [model] object: is it a Hugging Face tokenizer.json?", refusal("{\"vocab\": {}}"));
+        assertTrue(refusal("not json").startsWith("the tokenizer.json is not valid JSON"));
+        // a known type with a broken body: the library's own reason, prefixed
+        assertTrue(refusal("{\"model\": {\"type\": \"Unigram\", \"vocab\": 5}}"), refusal("{\"model\": {\"type\": \"Unigram\", \"vocab\": 5}}")
+            .startsWith("Hugging Face tokenizers cannot load the tokenizer.json: "));
+    }
+
+    @Test
+    public void punctuationIgnoresWordStartMarks() {
+        assertTrue(HuggingFaceNativeTokenizer.isPunctuation("\u2581,"));
+        assertTrue(HuggingFaceNativeTokenizer.isPunctuation("\u0120..."));
+        assertFalse(HuggingFaceNativeTokenizer.isPunctuation("\u2581"));
+        assertFalse(HuggingFaceNativeTokenizer.isPunctuation("\u2581a,"));
+    }
+
+    private static String refusal(String json) {
+        return assertThrows(IllegalArgumentException.class, () -> TokenizerJson.load(json.getBytes(StandardCharsets.UTF_8))).getMessage();
+    }
+}
