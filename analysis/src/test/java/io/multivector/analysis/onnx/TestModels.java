@@ -177,6 +177,7 @@ public final class TestModels {
         Path unigram = Files.createDirectories(dir.resolve("unigram-test"));
         Files.writeString(unigram.resolve("tokenizer.json"), TinyUnigramTokenizerJson.json());
         write(unigram, "one-hot.onnx", oneHotBert(TinyUnigramTokenizerJson.PIECES.size()));
+        Files.writeString(unigram.resolve("unknown-type-tokenizer.json"), "{\"version\": \"1.0\", \"model\": {\"type\": \"CharLevel\", \"vocab\": {}}}");
         Files.writeString(Files.createDirectories(dir.resolve("reference")).resolve("clip-tokenizer.json"),
             TinyClipTokenizerJson.withClipPipeline());
     }
