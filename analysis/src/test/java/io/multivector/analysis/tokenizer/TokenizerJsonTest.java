@@ -4,6 +4,12 @@ import org.junit.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.multivector.analysis.tokenizer.TinyUnigramTokenizerJson.id;
 import static org.junit.Assert.assertArrayEquals;
@@ -69,6 +75,55 @@ public class TokenizerJsonTest {
         // a known type with a broken body: the library's own reason, prefixed
         assertTrue(refusal("{\"model\": {\"type\": \"Unigram\", \"vocab\": 5}}"), refusal("{\"model\": {\"type\": \"Unigram\", \"vocab\": 5}}")
             .startsWith("Hugging Face tokenizers cannot load the tokenizer.json: "));
+    }
+
+    @Test
+    public void theLibraryNeitherTruncatesNorPadsByTheFilesSettings() throws IOException {
+        // MiniLM's tokenizer.json truncates to 128 and pads to 128: max_tokens decides here, and batches pad themselves
+        byte[] minilm;
+        try (var in = TokenizerJsonTest.class.getResourceAsStream("/io/multivector/analysis/models/minilm/all-minilm-l6-v2-q-tokenizer.json")) {
+            minilm = in.readAllBytes();
+        }
+        String words = "cat ".repeat(300);
+        try (TextTokenizer java = TokenizerJson.load(minilm); TextTokenizer hf = TokenizerJson.loadWithHuggingFace(minilm)) {
+            assertEquals(302, hf.encode(words, 100_000).length());
+            assertArrayEquals(java.encode(words, 100_000).ids(), hf.encode(words, 100_000).ids());
+            assertEquals(4, hf.encode("a cat", 100_000).length());
+            long[] cut = hf.encode(words, 10).ids();
+            assertArrayEquals(java.encode(words, 10).ids(), cut);
+            assertEquals(hf.sepId(), cut[9]);
+        }
+    }
+
+    @Test
+    public void oneLibraryTokenizerServesThreadsAtOnce() throws Exception {
+        try (TextTokenizer t = unigram()) {
+            String[] texts = { "The cats sit on the mat.", "ﬁ café", "猫 sit on 猫猫 the mat", "mat, mat." };
+            long[][] expected = new long[texts.length][];
+            for (int i = 0; i < texts.length; i++) {
+                expected[i] = t.encode(texts[i], 100).ids();
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int task = 0; task < 8; task++) {
+                    results.add(pool.submit(() -> {
+                        for (int round = 0; round < 2000; round++) {
+                            int i = round % texts.length;
+                            if (Arrays.equals(expected[i], t.encode(texts[i], 100).ids()) == false) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    }));
+                }
+                for (var result : results) {
+                    assertTrue(result.get());
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
     }
 
     @Test
