@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -54,22 +55,38 @@ final class HuggingFaceNativeTokenizer implements TextTokenizer {
 
     /**
      * DJL finds its native library with the thread's context class loader, which inside OpenSearch is not the plugin's:
-     * point it at ours while the library loads (it is extracted once into DJL's cache directory: ~/.djl.ai when the
-     * user's home is writable, else java.io.tmpdir/.djl.ai; DJL_CACHE_DIR overrides both).
+     * point it at ours while the library loads. DJL copies the library once into its cache directory, by default
+     * {@code ~/.djl.ai} when the user's home is writable, but OpenSearch lets a node write only to its own directories
+     * (a node whose home is writable, as in the official Docker image, refused it): unless the operator chose a directory
+     * (ENGINE_CACHE_DIR or DJL_CACHE_DIR, environment or system property), the node's temporary directory is used, set
+     * only while the library loads so that other DJL users in the JVM keep their defaults.
      */
     private static HuggingFaceTokenizer open(byte[] json) throws IOException {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(HuggingFaceNativeTokenizer.class.getClassLoader());
-        try {
-            // no truncation or padding by the library: encode() cuts around the special tokens itself
-            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
-                Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false", "maxLength", "-1"));
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Hugging Face tokenizers cannot load the tokenizer.json: " + e.getMessage(), e);
-        } finally {
-            thread.setContextClassLoader(previous);
+        synchronized (HuggingFaceNativeTokenizer.class) {
+            boolean chosen = isSet("ENGINE_CACHE_DIR") || isSet("DJL_CACHE_DIR");
+            if (chosen == false) {
+                System.setProperty("ENGINE_CACHE_DIR", Path.of(System.getProperty("java.io.tmpdir"), ".djl.ai").toString());
+            }
+            thread.setContextClassLoader(HuggingFaceNativeTokenizer.class.getClassLoader());
+            try {
+                // no truncation or padding by the library: encode() cuts around the special tokens itself
+                return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
+                    Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false", "maxLength", "-1"));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("Hugging Face tokenizers cannot load the tokenizer.json: " + e.getMessage(), e);
+            } finally {
+                thread.setContextClassLoader(previous);
+                if (chosen == false) {
+                    System.clearProperty("ENGINE_CACHE_DIR");
+                }
+            }
         }
+    }
+
+    private static boolean isSet(String name) {
+        return System.getenv(name) != null || System.getProperty(name) != null;
     }
 
     @Override
