@@ -4,12 +4,15 @@ import org.junit.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static io.multivector.analysis.tokenizer.TinyUnigramTokenizerJson.id;
 import static org.junit.Assert.assertArrayEquals;
@@ -18,6 +21,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
 
 public class TokenizerJsonTest {
 
@@ -123,6 +127,20 @@ public class TokenizerJsonTest {
             } finally {
                 pool.shutdown();
             }
+        }
+    }
+
+    @Test
+    public void theNativeLibraryGoesToTheTemporaryDirectoryNotTheHome() throws IOException {
+        // a node may write to its temporary directory but not to its user's home (the agent refuses ~/.djl.ai)
+        assumeTrue("an operator's choice of directory wins", System.getenv("ENGINE_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null
+            && System.getProperty("DJL_CACHE_DIR") == null);
+        try (TextTokenizer t = unigram()) {
+            assertNull("set only while the library loads", System.getProperty("ENGINE_CACHE_DIR"));
+        }
+        Path tokenizers = Path.of(System.getProperty("java.io.tmpdir"), ".djl.ai", "tokenizers");
+        try (Stream<Path> files = Files.walk(tokenizers)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().equals("libtokenizers.so")));
         }
     }
 
