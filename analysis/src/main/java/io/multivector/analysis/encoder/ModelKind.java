@@ -31,7 +31,7 @@ public enum ModelKind {
         return this == TEXT_TOKENS;
     }
 
-    /** Whether the model is BERT-style (a WordPiece tokenizer, hidden states out): {@link #TEXT_DENSE} and {@link #TEXT_TOKENS}. */
+    /** Whether the model is BERT-style (input ids from a tokenizer.json, hidden states out): {@link #TEXT_DENSE} and {@link #TEXT_TOKENS}. */
     public boolean isBert() {
         return this == TEXT_DENSE || this == TEXT_TOKENS;
     }
