@@ -18,8 +18,9 @@ import java.util.stream.Stream;
  * node's {@code config/multivector} directory (never an absolute path, a path out of it, or a URL). Text kinds take a
  * BERT-style model (XLM-R too) and any Hugging Face tokenizer.json ({@link io.multivector.analysis.tokenizer.TokenizerJson});
  * {@code clip_text} a CLIP text tower and its BPE tokenizer (max_tokens is its context length, 77 by default);
- * {@code image} a CLIP vision tower alone (no tokenizer_file). Text kinds may name a {@code projection_file} too: a {@code [hidden, dims]} float32 matrix applied to the model's outputs (ColBERT's
- * final linear layer), {@code dims} then being the projected size. Text kinds also say how a text becomes input ids
+ * {@code image} a CLIP vision tower alone (no tokenizer_file). Text kinds may name a {@code projection_file} too: a
+ * {@code [hidden, dims]} float32 matrix applied to the model's outputs (ColBERT's final linear layer), {@code dims}
+ * then being the projected size. Text kinds also say how a text becomes input ids
  * ({@link TextEncoding}: prefixes, markers, query augmentation), with the kind's defaults for what a body leaves out.
  */
 public record ModelDefinition(String id, ModelKind kind, String modelFile, String tokenizerFile, int dims, BertEncoder.Pooling pooling,
