@@ -7,14 +7,15 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * MaxSim over float documents laid out flat (row after row) and a query transposed once, so that query rows sit
  * in vector lanes: no horizontal sum per (query, token) pair, and each broadcast document value feeds up to four
- * fused multiply-adds (32 query rows).
+ * fused multiply-adds.
  */
 final class FloatMaxSim {
 
-
     private FloatMaxSim() {}
 
-    static final int LANES_T = FloatVector.SPECIES_256.length();
+    /** The CPU's widest vectors (512 bits with AVX-512, 256 with AVX2): query rows per block. */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES_T = SPECIES.length();
 
     /**
      * The query transposed in blocks of {@link #LANES_T} rows: {@code [block][dim][row in block]}, rows past the
@@ -32,16 +33,18 @@ final class FloatMaxSim {
     }
 
     /**
-     * Query rows in lanes: each document value is broadcast once and multiplies the same dimension of eight query
-     * rows, and the best token per query is a lane-wise max; one reduction per query block and document.
+     * Query rows in lanes: each document value is broadcast once and multiplies the same dimension of a block of
+     * query rows, and the best token per query is a lane-wise max; one reduction per query block and document.
+     * Four independent FMA chains per pass: four blocks and one document row, two blocks and two rows, or one
+     * block and four rows, whichever the query's size allows.
      */
     static float maxSimTransposed(float[] qT, int nq, float[] doc, int nd, int dims, boolean l2) {
-        VectorSpecies<Float> species = FloatVector.SPECIES_256;
+        VectorSpecies<Float> species = SPECIES;
         int blocks = (nq + LANES_T - 1) / LANES_T;
         FloatVector minusInf = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
         float sum = 0;
         int b = 0;
-        for (; b + 4 <= blocks && l2 == false; b += 4) { // 32 query rows: one broadcast feeds four FMAs
+        for (; b + 4 <= blocks && l2 == false; b += 4) { // four blocks: one broadcast feeds four FMAs
             int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T, s2 = s1 + dims * LANES_T, s3 = s2 + dims * LANES_T;
             FloatVector b0 = minusInf, b1 = minusInf, b2 = minusInf, b3 = minusInf;
             for (int j = 0, d = 0; j < nd; j++, d += dims) {
@@ -61,7 +64,38 @@ final class FloatMaxSim {
             sum += b0.add(b1).add(b2).reduceLanes(VectorOperators.ADD)
                 + b3.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 3) * LANES_T));
         }
-        for (; b < blocks; b++) { // fewer than 32 query rows (or l2): four document rows per pass keep four FMA chains busy
+        for (; b + 2 <= blocks && l2 == false; b += 2) { // two blocks: two document rows share each query load
+            int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T;
+            FloatVector b0 = minusInf, b1 = minusInf;
+            int j = 0;
+            for (; j + 2 <= nd; j += 2) {
+                int d0 = j * dims, d1 = d0 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, c0 = a0, c1 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector q0 = FloatVector.fromArray(species, qT, s0 + o), q1 = FloatVector.fromArray(species, qT, s1 + o);
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]), x1 = FloatVector.broadcast(species, doc[d1 + c]);
+                    a0 = q0.fma(x0, a0);
+                    a1 = q1.fma(x0, a1);
+                    c0 = q0.fma(x1, c0);
+                    c1 = q1.fma(x1, c1);
+                }
+                b0 = b0.max(a0.max(c0));
+                b1 = b1.max(a1.max(c1));
+            }
+            if (j < nd) { // an odd last row
+                int d0 = j * dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]);
+                    a0 = FloatVector.fromArray(species, qT, s0 + o).fma(x0, a0);
+                    a1 = FloatVector.fromArray(species, qT, s1 + o).fma(x0, a1);
+                }
+                b0 = b0.max(a0);
+                b1 = b1.max(a1);
+            }
+            sum += b0.reduceLanes(VectorOperators.ADD) + b1.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 1) * LANES_T));
+        }
+        for (; b < blocks; b++) { // one block left (or l2): four document rows per pass keep four FMA chains busy
             int base = b * dims * LANES_T;
             FloatVector best = minusInf;
             int j = 0;
