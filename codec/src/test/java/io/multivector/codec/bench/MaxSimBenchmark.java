@@ -2,10 +2,12 @@ package io.multivector.codec.bench;
 
 import io.multivector.codec.MultiVectorCodec;
 import io.multivector.codec.multivector.ElementType;
+import io.multivector.codec.multivector.MaxSim;
 import io.multivector.codec.multivector.MaxSimQuery;
 import io.multivector.codec.multivector.MultiVectorField;
 import io.multivector.codec.multivector.TokenSimilarity;
 import io.multivector.codec.search.TopKQuery;
+import jdk.incubator.vector.FloatVector;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LateInteractionField;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
@@ -44,12 +47,47 @@ public final class MaxSimBenchmark {
 
     public static void main(String[] args) throws Exception {
         double peak = peakGflops();
-        System.out.printf(Locale.ROOT, "machine: %s, fp32 peak of one core ~%.0f GFLOP/s (%s)%n", cpuModel(), peak, peakBasis());
-        run(50_000, 18, 32, 8, peak);
-        run(4_000, 96, 128, 32, peak);
+        System.out.println(machine());
+        System.out.printf(Locale.ROOT, "fp32 peak of one core ~%.0f GFLOP/s (%s)%n", peak, peakBasis());
+        Map<String, Double> small = run(50_000, 18, 32, 8, peak);
+        Map<String, Double> colbert = run(4_000, 96, 128, 32, peak);
+        // the goals, as ratios of this run
+        System.out.printf(Locale.ROOT, "%ngoals (%s):%n", mode());
+        goal("ColBERT shape: float vs Lucene", colbert.get("float") / colbert.get("lucene"), 3);
+        goal("ColBERT shape: int8 vs our float", colbert.get("int8") / colbert.get("float"), 2);
+        goal("ColBERT shape: bit vs our float", colbert.get("bit") / colbert.get("float"), 8);
+        String slowest = small.keySet().stream().filter(type -> type.equals("lucene") == false)
+            .min(java.util.Comparator.comparing(small::get)).orElseThrow();
+        goal("small shape: slowest precision (" + slowest + ") vs float", small.get(slowest) / small.get("float"), 1);
     }
 
-    static void run(int numDocs, int tokens, int dims, int queryVectors, double peak) throws Exception {
+    static void goal(String what, double ratio, double target) {
+        System.out.printf(Locale.ROOT, "  %-52s %6.2fx  (goal >= %.0fx: %s)%n", what, ratio, target, ratio >= target ? "met" : "NOT met");
+    }
+
+    /** The CPU, its vector flags, the vector width the JVM plans with and the MaxSim kernels chosen: every benchmark's header. */
+    public static String machine() throws Exception {
+        return String.format(Locale.ROOT, "machine: %s%nflags: %s%nmode: %s%nkernels: %s", cpuModel(), vectorFlags(), mode(), MaxSim.kernels());
+    }
+
+    static String mode() {
+        String useAvx = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("-XX:UseAVX=")).findFirst().orElse("no -XX:UseAVX");
+        return String.format(Locale.ROOT, "JVM vectors %d bits (%s), native kernels capped at %s", FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+            useAvx, System.getProperty("multivector.isa", "avx512 (no cap)"));
+    }
+
+    static String vectorFlags() throws Exception {
+        String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
+        String flags = cpuinfo.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
+        return Arrays.stream(flags.split("\\s+"))
+            .filter(f -> f.matches("popcnt|avx2|fma|f16c|avx512f|avx512bw|avx512vl|avx512_vnni|avx512_vpopcntdq|avx_vnni|asimd|asimddp|sve"))
+            .reduce((a, b) -> a + " " + b).orElse("none");
+    }
+
+    /** Docs/s of Lucene ("lucene") and of each of our precisions ("float", ...), printed as a table. */
+    static Map<String, Double> run(int numDocs, int tokens, int dims, int queryVectors, double peak) throws Exception {
+        Map<String, Double> rates = new java.util.HashMap<>();
         Random random = new Random(42);
         float[][] centers = new float[64][];
         for (int i = 0; i < centers.length; i++) {
@@ -91,6 +129,7 @@ public final class MaxSimBenchmark {
                     query[i] = unit(plus(centers[random.nextInt(centers.length)], gaussian(random, dims, 0.6 / Math.sqrt(dims))));
                 }
                 double lucene = docsPerSecond(() -> scoreLucene(searcher, query), numDocs);
+                rates.put("lucene", lucene);
                 print("Lucene LateInteractionFloatValuesSource", lucene, flopsPerDoc, peak, 1.0, "");
                 Set<Integer> floatTop = null;
                 double floatRate = 0;
@@ -101,6 +140,7 @@ public final class MaxSimBenchmark {
                     for (ScoreDoc hit : searcher.search(new TopKQuery(maxSim, 10), 10).scoreDocs) {
                         top.add(hit.doc);
                     }
+                    rates.put(type.name().toLowerCase(Locale.ROOT), rate);
                     if (type == ElementType.FLOAT) {
                         floatTop = top;
                         floatRate = rate;
@@ -122,6 +162,7 @@ public final class MaxSimBenchmark {
             }
             Files.delete(path);
         }
+        return rates;
     }
 
     interface Pass {
