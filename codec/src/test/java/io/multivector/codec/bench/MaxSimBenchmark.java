@@ -227,13 +227,14 @@ public final class MaxSimBenchmark {
         return String.format(Locale.ROOT, "%.2f GHz x %d fp32 lanes x 2 FMA units x 2 FLOP", ghz(), fp32Lanes());
     }
 
-    /** FMA lanes per cycle and unit: AMD's AVX-512 cores (Zen 4) run a 512-bit FMA as two 256-bit halves. */
+    /**
+     * FMA lanes per cycle and unit, as the JVM plans vectors (-XX:UseAVX=2 makes an AVX-512 core an AVX2 one):
+     * AMD's AVX-512 cores (Zen 4) run a 512-bit FMA as two 256-bit halves.
+     */
     static int fp32Lanes() throws Exception {
         String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
-        if (cpuinfo.contains("avx512f")) {
-            return cpuinfo.contains("AuthenticAMD") ? 8 : 16;
-        }
-        return cpuinfo.contains("avx2") ? 8 : 4;
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        return lanes == 16 && cpuinfo.contains("AuthenticAMD") ? 8 : lanes;
     }
 
     static double ghz() throws Exception {
