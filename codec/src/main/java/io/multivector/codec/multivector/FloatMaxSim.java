@@ -16,6 +16,11 @@ final class FloatMaxSim {
     /** The CPU's widest vectors (512 bits with AVX-512, 256 with AVX2): query rows per block. */
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     static final int LANES_T = SPECIES.length();
+    /**
+     * AVX-512 has 32 vector registers, AVX2 16: eight accumulators with their query and document operands only
+     * fit the former (with AVX2 the JIT spilled them and ran 15% slower than four chains).
+     */
+    private static final boolean MANY_REGISTERS = SPECIES.vectorBitSize() >= 512;
 
     /**
      * The query transposed in blocks of {@link #LANES_T} rows: {@code [block][dim][row in block]}, rows past the
@@ -36,8 +41,8 @@ final class FloatMaxSim {
      * Query rows in lanes: each document value is broadcast once and multiplies the same dimension of a block of
      * query rows, and the best token per query is a lane-wise max; one reduction per query block and document.
      * Independent FMA chains per pass (an FMA's latency is four cycles on two units, so eight keep them busy):
-     * four blocks and two document rows, two blocks and four rows, or one block and four rows, whichever the
-     * query's size allows.
+     * with 32 registers four blocks and two document rows, or two blocks and four rows; with 16, two blocks and two
+     * rows; else one block and four rows, whichever the query's size allows.
      */
     static float maxSimTransposed(float[] qT, int nq, float[] doc, int nd, int dims, boolean l2) {
         VectorSpecies<Float> species = SPECIES;
@@ -45,7 +50,7 @@ final class FloatMaxSim {
         FloatVector minusInf = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
         float sum = 0;
         int b = 0;
-        for (; b + 4 <= blocks && l2 == false; b += 4) { // four blocks, two document rows: eight FMA chains
+        for (; b + 4 <= blocks && l2 == false && MANY_REGISTERS; b += 4) { // four blocks, two document rows: eight FMA chains
             int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T, s2 = s1 + dims * LANES_T, s3 = s2 + dims * LANES_T;
             FloatVector b0 = minusInf, b1 = minusInf, b2 = minusInf, b3 = minusInf;
             int j = 0;
@@ -88,11 +93,25 @@ final class FloatMaxSim {
             sum += b0.add(b1).add(b2).reduceLanes(VectorOperators.ADD)
                 + b3.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 3) * LANES_T));
         }
-        for (; b + 2 <= blocks && l2 == false; b += 2) { // two blocks, four document rows: eight FMA chains
+        for (; b + 2 <= blocks && l2 == false; b += 2) { // two blocks, four document rows (eight chains) or two (four)
             int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T;
             FloatVector b0 = minusInf, b1 = minusInf;
             int j = 0;
-            for (; j + 4 <= nd; j += 4) {
+            for (; j + 2 <= nd && MANY_REGISTERS == false; j += 2) {
+                int d0 = j * dims, d1 = d0 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, c0 = a0, c1 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector q0 = FloatVector.fromArray(species, qT, s0 + o), q1 = FloatVector.fromArray(species, qT, s1 + o);
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]), x1 = FloatVector.broadcast(species, doc[d1 + c]);
+                    a0 = q0.fma(x0, a0);
+                    c0 = q1.fma(x0, c0);
+                    a1 = q0.fma(x1, a1);
+                    c1 = q1.fma(x1, c1);
+                }
+                b0 = b0.max(a0.max(a1));
+                b1 = b1.max(c0.max(c1));
+            }
+            for (; j + 4 <= nd && MANY_REGISTERS; j += 4) {
                 int d0 = j * dims, d1 = d0 + dims, d2 = d1 + dims, d3 = d2 + dims;
                 FloatVector a0 = FloatVector.zero(species), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
                 for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
