@@ -58,8 +58,7 @@ public final class MaxSim {
     }
 
     public static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
-        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, VECTOR_API,
-            elementType == ElementType.INT8 ? NativeMaxSim.INT8 : elementType == ElementType.BIT ? NativeMaxSim.BIT : null);
+        return prepare(query, dims, elementType, similarity, VECTOR_API, NativeMaxSim.INT8, NativeMaxSim.BIT);
     }
 
     /** With {@code simd} false, the plain loops score every precision (tests compare the two). */
