@@ -2,6 +2,7 @@
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
 #   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]...
+#                            [--java-opts "-XX:UseAVX=2 -Dmultivector.isa=avx2"] (more JVM flags for the nodes)
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
 #
@@ -12,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=()
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=(); java_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --knn) knn=true; shift ;;
     --neural) knn=true; neural=true; shift ;;
     --heap) heap=$2; shift 2 ;;
+    --java-opts) java_opts=$2; shift 2 ;;
     --models) models+=("$2"); shift 2 ;; # copied into each node's config/multivector, for registered models; may repeat
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -126,7 +128,7 @@ start() {
     [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$home"
     log "starting node-$i on http://127.0.0.1:$((port + i))"
     as_node_user env OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \
-      OPENSEARCH_JAVA_OPTS="-Xms$heap -Xmx$heap" "$home/bin/opensearch" -d -p "$home/opensearch.pid" >"$home/startup.log" 2>&1 \
+      OPENSEARCH_JAVA_OPTS="-Xms$heap -Xmx$heap $java_opts" "$home/bin/opensearch" -d -p "$home/opensearch.pid" >"$home/startup.log" 2>&1 \
       || { tail -n 40 "$home/startup.log" >&2; exit 1; }
   done
   wait_green

@@ -37,12 +37,28 @@ mvn_batch() {
   mvn -B -q -f "$ROOT/pom.xml" "$@"
 }
 
-# Runs a main class of the codec module's test classes (the in-process benchmarks) on the test classpath.
+# Runs a main class of the codec module's test classes (the in-process benchmarks) on the test classpath;
+# the JVM flags in $CODEC_JAVA_OPTS go first (e.g. --avx2 of the MaxSim benchmarks).
 run_codec_main() {
   local main=$1; shift
   mvn_batch -pl codec test-compile
   mvn_batch -pl codec dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g \
+  # shellcheck disable=SC2086
+  "$JAVA_HOME/bin/java" ${CODEC_JAVA_OPTS:-} --add-modules jdk.incubator.vector -Xmx6g \
     -cp "$ROOT/codec/target/test-classes:$ROOT/codec/target/classes:$(cat "$ROOT/codec/target/bench.classpath")" \
     "$main" "$@" 2>&1 | grep --line-buffered -v "^WARNING: Using incubator"
+}
+
+# The MaxSim benchmarks' --avx2: the JVM plans vectors as on an AVX2 CPU and the native kernels are capped to
+# AVX2, so an AVX-512 machine runs what an AVX2 one would. Sets CODEC_JAVA_OPTS and the remaining args in ARGS.
+avx2_option() {
+  ARGS=()
+  local arg
+  for arg in "$@"; do
+    if [ "$arg" = "--avx2" ]; then
+      CODEC_JAVA_OPTS="-XX:UseAVX=2 -Dmultivector.isa=avx2"
+    else
+      ARGS+=("$arg")
+    fi
+  done
 }

@@ -1,28 +1,29 @@
 /*
- * MaxSim of an int16-quantized query against an int8 document matrix with AVX-512 VNNI.
+ * MaxSim of an int16-quantized query against an int8 document matrix, one kernel per instruction set.
  *
  * Why native: the JDK Vector API exposes no integer dot-product instruction, so int8 scored from Java is
- * decoded to float and runs no faster than float. VPDPWSSD multiplies 32 pairs of int16 and adds them into
- * 16 int32 lanes in one instruction: twice the multiply-adds of a float FMA of the same width.
+ * decoded to float and runs no faster than float. VPDPWSSD (AVX-512 VNNI, or AVX-VNNI on 256 bits) multiplies
+ * pairs of int16 and adds them into int32 lanes in one instruction; AVX2's VPMADDWD + VPADDD does the same in
+ * two. Either way an instruction does twice the multiply-adds of a float FMA of the same width.
  *
  * Layout (built by NativeMaxSim.java):
  *  - query: blocks of 16 rows (one row per int32 lane), then for each pair p of dimensions one 16-lane vector
- *    whose lane i holds row i's dimensions 2p (low half) and 2p+1 (high half) as int16;
+ *    whose lane i holds row i's dimensions 2p (low half) and 2p+1 (high half) as int16; the 256-bit kernels
+ *    read a block as two halves of 8 rows;
  *  - scales: one float per query row, zero for the padding rows of the last block;
  *  - document: rows of [float32 scale, little-endian][dims int8], as the int8 element type stores them.
  * Score: sum over query rows i of scale_i * max over document rows j of (scale_j * <q_i, d_j>).
  */
-#include <jni.h>
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_DIMS 4096
-#define MAX_QUERY_ROWS 4096
-#define LANES 16
+#include "maxsim.h"
 
-#define KERNEL_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+#define LANES INT8_LANES
+
+#define KERNEL_TARGET __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
 
 /* Sign-extends one document row to int16, zero-padded to a multiple of 32 dimensions. */
 KERNEL_TARGET static inline float widen_row(const int8_t *row, int dims, int16_t *out) {
@@ -71,7 +72,7 @@ KERNEL_TARGET static inline void blocks_two_rows(const int32_t *qa, const int32_
                             _mm512_mul_ps(_mm512_cvtepi32_ps(b1), v1));
 }
 
-KERNEL_TARGET static float maxsim_int8(const int32_t *query, const float *scales, int nq, int dims,
+KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *scales, int nq, int dims,
                                        const int8_t *doc, int nd) {
     const int pairs = (dims + 1) / 2;
     const int blocks = (nq + LANES - 1) / LANES;
@@ -104,28 +105,13 @@ KERNEL_TARGET static float maxsim_int8(const int32_t *query, const float *scales
     return _mm512_reduce_add_ps(sum);
 }
 
-JNIEXPORT jboolean JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_cpuSupported(JNIEnv *env, jclass cls) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-           && __builtin_cpu_supports("avx512vnni");
-}
+/* The 256-bit kernels: one source, compiled once per multiply-add instruction. */
+#define INT8_256_NAME maxsim_int8_avx_vnni
+#define INT8_256_TARGET "avx2,fma,avxvnni"
+#define INT8_256_MADD(acc, q, d) _mm256_dpwssd_avx_epi32((acc), (q), (d))
+#include "maxsim_int8_256.h"
 
-JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxDims(JNIEnv *env, jclass cls) {
-    return MAX_DIMS;
-}
-
-JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxQueryRows(JNIEnv *env, jclass cls) {
-    return MAX_QUERY_ROWS;
-}
-
-JNIEXPORT jfloat JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxSimInt8(
-    JNIEnv *env, jclass cls, jintArray jquery, jfloatArray jscales, jint nq, jint dims, jbyteArray jdoc, jint offset, jint nd) {
-    jint *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
-    jfloat *scales = (*env)->GetPrimitiveArrayCritical(env, jscales, NULL);
-    jbyte *doc = (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL);
-    float result = maxsim_int8((const int32_t *) query, scales, nq, dims, (const int8_t *) doc + offset, nd);
-    (*env)->ReleasePrimitiveArrayCritical(env, jdoc, doc, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jscales, scales, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
-    return result;
-}
+#define INT8_256_NAME maxsim_int8_avx2
+#define INT8_256_TARGET "avx2,fma"
+#define INT8_256_MADD(acc, q, d) _mm256_add_epi32((acc), _mm256_madd_epi16((q), (d)))
+#include "maxsim_int8_256.h"

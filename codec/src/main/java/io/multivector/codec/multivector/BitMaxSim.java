@@ -13,33 +13,24 @@ final class BitMaxSim {
 
     private BitMaxSim() {}
 
-    static final int LANES = LongVector.SPECIES_512.length();
+    /** The CPU's widest vectors (512 bits with AVX-512, 256 with AVX2): query rows per block. */
+    static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
+    static final int LANES = SPECIES.length();
 
-    /**
-     * The packed query transposed in blocks of {@link #LANES} rows, {@code [block][word][row in block]}, so one
-     * document word broadcast against a block XORs and counts the bits of eight query rows at once. Padded rows are
-     * zero and never summed.
-     */
+    /** The packed query in blocks of {@link #LANES} rows ({@link BitPacking#transpose}). */
     static long[] transpose(long[] packed, int nq, int words) {
-        int blocks = (nq + LANES - 1) / LANES;
-        long[] t = new long[blocks * words * LANES];
-        for (int i = 0; i < nq; i++) {
-            for (int w = 0; w < words; w++) {
-                t[((i / LANES) * words + w) * LANES + i % LANES] = packed[i * words + w];
-            }
-        }
-        return t;
+        return BitPacking.transpose(packed, nq, words, LANES);
     }
 
     /**
      * Query rows in lanes: the smallest hamming distance of each query row over the document's rows is a lane-wise
-     * min, so a document costs one XOR, one popcount and one add per (document word, block of eight query rows).
+     * min, so a document costs one XOR, one popcount and one add per (document word, block of query rows).
      *
      * @param qT  the query as {@link #transpose} lays it out
      * @param doc the document's bit rows as {@link BitPacking#unpack} lays them out
      */
     static float maxSim(long[] qT, int nq, long[] doc, int nd, int words, int dims) {
-        VectorSpecies<Long> species = LongVector.SPECIES_512;
+        VectorSpecies<Long> species = SPECIES;
         int blocks = (nq + LANES - 1) / LANES;
         int blockStride = words * LANES;
         LongVector maxHamming = LongVector.broadcast(species, Long.MAX_VALUE);

@@ -47,4 +47,20 @@ final class BitPacking {
         }
         return into;
     }
+
+    /**
+     * The packed rows transposed in blocks of {@code lanes} rows, {@code [block][word][row in block]}, so one
+     * document word broadcast against a block XORs and counts the bits of {@code lanes} query rows at once.
+     * Padded rows are zero and never summed.
+     */
+    static long[] transpose(long[] packed, int nq, int words, int lanes) {
+        int blocks = (nq + lanes - 1) / lanes;
+        long[] t = new long[blocks * words * lanes];
+        for (int i = 0; i < nq; i++) {
+            for (int w = 0; w < words; w++) {
+                t[((i / lanes) * words + w) * lanes + i % lanes] = packed[i * words + w];
+            }
+        }
+        return t;
+    }
 }

@@ -7,14 +7,20 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * MaxSim over float documents laid out flat (row after row) and a query transposed once, so that query rows sit
  * in vector lanes: no horizontal sum per (query, token) pair, and each broadcast document value feeds up to four
- * fused multiply-adds (32 query rows).
+ * fused multiply-adds.
  */
 final class FloatMaxSim {
 
-
     private FloatMaxSim() {}
 
-    static final int LANES_T = FloatVector.SPECIES_256.length();
+    /** The CPU's widest vectors (512 bits with AVX-512, 256 with AVX2): query rows per block. */
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final int LANES_T = SPECIES.length();
+    /**
+     * AVX-512 has 32 vector registers, AVX2 16: eight accumulators with their query and document operands only
+     * fit the former (with AVX2 the JIT spilled them and ran 15% slower than four chains).
+     */
+    private static final boolean MANY_REGISTERS = SPECIES.vectorBitSize() >= 512;
 
     /**
      * The query transposed in blocks of {@link #LANES_T} rows: {@code [block][dim][row in block]}, rows past the
@@ -32,26 +38,52 @@ final class FloatMaxSim {
     }
 
     /**
-     * Query rows in lanes: each document value is broadcast once and multiplies the same dimension of eight query
-     * rows, and the best token per query is a lane-wise max; one reduction per query block and document.
+     * Query rows in lanes: each document value is broadcast once and multiplies the same dimension of a block of
+     * query rows, and the best token per query is a lane-wise max; one reduction per query block and document.
+     * Independent FMA chains per pass (an FMA's latency is four cycles on two units, so eight keep them busy):
+     * with 32 registers four blocks and two document rows, or two blocks and four rows; with 16, two blocks and two
+     * rows; else one block and four rows, whichever the query's size allows.
      */
     static float maxSimTransposed(float[] qT, int nq, float[] doc, int nd, int dims, boolean l2) {
-        VectorSpecies<Float> species = FloatVector.SPECIES_256;
+        VectorSpecies<Float> species = SPECIES;
         int blocks = (nq + LANES_T - 1) / LANES_T;
         FloatVector minusInf = FloatVector.broadcast(species, Float.NEGATIVE_INFINITY);
         float sum = 0;
         int b = 0;
-        for (; b + 4 <= blocks && l2 == false; b += 4) { // 32 query rows: one broadcast feeds four FMAs
+        for (; b + 4 <= blocks && l2 == false && MANY_REGISTERS; b += 4) { // four blocks, two document rows: eight FMA chains
             int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T, s2 = s1 + dims * LANES_T, s3 = s2 + dims * LANES_T;
             FloatVector b0 = minusInf, b1 = minusInf, b2 = minusInf, b3 = minusInf;
-            for (int j = 0, d = 0; j < nd; j++, d += dims) {
+            int j = 0;
+            for (; j + 2 <= nd; j += 2) {
+                int d0 = j * dims, d1 = d0 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]), x1 = FloatVector.broadcast(species, doc[d1 + c]);
+                    FloatVector q0 = FloatVector.fromArray(species, qT, s0 + o), q1 = FloatVector.fromArray(species, qT, s1 + o);
+                    a0 = q0.fma(x0, a0);
+                    c0 = q0.fma(x1, c0);
+                    a1 = q1.fma(x0, a1);
+                    c1 = q1.fma(x1, c1);
+                    FloatVector q2 = FloatVector.fromArray(species, qT, s2 + o), q3 = FloatVector.fromArray(species, qT, s3 + o);
+                    a2 = q2.fma(x0, a2);
+                    c2 = q2.fma(x1, c2);
+                    a3 = q3.fma(x0, a3);
+                    c3 = q3.fma(x1, c3);
+                }
+                b0 = b0.max(a0.max(c0));
+                b1 = b1.max(a1.max(c1));
+                b2 = b2.max(a2.max(c2));
+                b3 = b3.max(a3.max(c3));
+            }
+            if (j < nd) { // an odd last row
+                int d0 = j * dims;
                 FloatVector a0 = FloatVector.zero(species), a1 = a0, a2 = a0, a3 = a0;
                 for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
-                    FloatVector dv = FloatVector.broadcast(species, doc[d + c]);
-                    a0 = FloatVector.fromArray(species, qT, s0 + o).fma(dv, a0);
-                    a1 = FloatVector.fromArray(species, qT, s1 + o).fma(dv, a1);
-                    a2 = FloatVector.fromArray(species, qT, s2 + o).fma(dv, a2);
-                    a3 = FloatVector.fromArray(species, qT, s3 + o).fma(dv, a3);
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]);
+                    a0 = FloatVector.fromArray(species, qT, s0 + o).fma(x0, a0);
+                    a1 = FloatVector.fromArray(species, qT, s1 + o).fma(x0, a1);
+                    a2 = FloatVector.fromArray(species, qT, s2 + o).fma(x0, a2);
+                    a3 = FloatVector.fromArray(species, qT, s3 + o).fma(x0, a3);
                 }
                 b0 = b0.max(a0);
                 b1 = b1.max(a1);
@@ -61,7 +93,57 @@ final class FloatMaxSim {
             sum += b0.add(b1).add(b2).reduceLanes(VectorOperators.ADD)
                 + b3.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 3) * LANES_T));
         }
-        for (; b < blocks; b++) { // fewer than 32 query rows (or l2): four document rows per pass keep four FMA chains busy
+        for (; b + 2 <= blocks && l2 == false; b += 2) { // two blocks, four document rows (eight chains) or two (four)
+            int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T;
+            FloatVector b0 = minusInf, b1 = minusInf;
+            int j = 0;
+            for (; j + 2 <= nd && MANY_REGISTERS == false; j += 2) {
+                int d0 = j * dims, d1 = d0 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, c0 = a0, c1 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector q0 = FloatVector.fromArray(species, qT, s0 + o), q1 = FloatVector.fromArray(species, qT, s1 + o);
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]), x1 = FloatVector.broadcast(species, doc[d1 + c]);
+                    a0 = q0.fma(x0, a0);
+                    c0 = q1.fma(x0, c0);
+                    a1 = q0.fma(x1, a1);
+                    c1 = q1.fma(x1, c1);
+                }
+                b0 = b0.max(a0.max(a1));
+                b1 = b1.max(c0.max(c1));
+            }
+            for (; j + 4 <= nd && MANY_REGISTERS; j += 4) {
+                int d0 = j * dims, d1 = d0 + dims, d2 = d1 + dims, d3 = d2 + dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector q0 = FloatVector.fromArray(species, qT, s0 + o), q1 = FloatVector.fromArray(species, qT, s1 + o);
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]), x1 = FloatVector.broadcast(species, doc[d1 + c]);
+                    a0 = q0.fma(x0, a0);
+                    c0 = q1.fma(x0, c0);
+                    a1 = q0.fma(x1, a1);
+                    c1 = q1.fma(x1, c1);
+                    FloatVector x2 = FloatVector.broadcast(species, doc[d2 + c]), x3 = FloatVector.broadcast(species, doc[d3 + c]);
+                    a2 = q0.fma(x2, a2);
+                    c2 = q1.fma(x2, c2);
+                    a3 = q0.fma(x3, a3);
+                    c3 = q1.fma(x3, c3);
+                }
+                b0 = b0.max(a0.max(a1).max(a2.max(a3)));
+                b1 = b1.max(c0.max(c1).max(c2.max(c3)));
+            }
+            for (; j < nd; j++) { // the last rows, one at a time
+                int d0 = j * dims;
+                FloatVector a0 = FloatVector.zero(species), a1 = a0;
+                for (int c = 0, o = 0; c < dims; c++, o += LANES_T) {
+                    FloatVector x0 = FloatVector.broadcast(species, doc[d0 + c]);
+                    a0 = FloatVector.fromArray(species, qT, s0 + o).fma(x0, a0);
+                    a1 = FloatVector.fromArray(species, qT, s1 + o).fma(x0, a1);
+                }
+                b0 = b0.max(a0);
+                b1 = b1.max(a1);
+            }
+            sum += b0.reduceLanes(VectorOperators.ADD) + b1.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 1) * LANES_T));
+        }
+        for (; b < blocks; b++) { // one block left (or l2): four document rows per pass keep four FMA chains busy
             int base = b * dims * LANES_T;
             FloatVector best = minusInf;
             int j = 0;

@@ -41,14 +41,16 @@ public final class MaxSim {
     }
 
     /**
-     * Which kernel scores each element type in this JVM, as {@code type:kernel} (int8 depends on whether the
-     * native library loaded on this CPU): for the plugin's inventory and the benchmarks.
+     * Which kernel scores each element type in this JVM, as {@code type:kernel}: the native kernel the CPU runs
+     * (int8, bit), else the Java Vector API at the CPU's vector width, else plain loops. For the plugin's
+     * inventory and the benchmarks.
      */
     public static java.util.List<String> kernels() {
         java.util.List<String> kernels = new java.util.ArrayList<>();
         for (ElementType type : ElementType.values()) {
-            String kernel = type == ElementType.INT8 && NativeMaxSim.AVAILABLE ? "native-avx512-vnni"
-                : VECTOR_API ? "java-vector-api"
+            NativeMaxSim.Kernel nativeKernel = type == ElementType.INT8 ? NativeMaxSim.INT8 : type == ElementType.BIT ? NativeMaxSim.BIT : null;
+            String kernel = nativeKernel != null ? nativeKernel.name()
+                : VECTOR_API ? "java-vector-api-" + (type == ElementType.BIT ? BitMaxSim.SPECIES : FloatMaxSim.SPECIES).vectorBitSize()
                 : "java-scalar";
             kernels.add(type.name().toLowerCase(java.util.Locale.ROOT) + ":" + kernel);
         }
@@ -56,12 +58,19 @@ public final class MaxSim {
     }
 
     public static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity) {
-        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, VECTOR_API, true);
+        return prepare(query, dims, elementType, similarity, VECTOR_API, NativeMaxSim.INT8, NativeMaxSim.BIT);
     }
 
     /** With {@code simd} false, the plain loops score every precision (tests compare the two). */
     static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity, boolean simd) {
-        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, simd, simd);
+        return prepare(query, dims, elementType, similarity, simd, simd ? NativeMaxSim.INT8 : null, simd ? NativeMaxSim.BIT : null);
+    }
+
+    /** Scored by the given native kernels where they apply (null: Java), so tests can run each kernel the CPU has. */
+    static PreparedQuery prepare(float[][] query, int dims, ElementType elementType, TokenSimilarity similarity, boolean simd,
+                                 NativeMaxSim.Kernel int8Kernel, NativeMaxSim.Kernel bitKernel) {
+        return new PreparedQuery(prepareVectors(query, dims, elementType, similarity), dims, elementType, similarity, simd,
+            elementType == ElementType.INT8 ? int8Kernel : elementType == ElementType.BIT ? bitKernel : null);
     }
 
     /** Immutable and shared by all the scorers of a search; each scorer takes its own {@link DocScorer}. */
@@ -75,11 +84,13 @@ public final class MaxSim {
         final float[] transposed;
         final long[] bits;
         final long[] bitsTransposed;
-        /** Set when int8 documents are scored by the native kernel (dot product and cosine). */
-        final NativeMaxSim.Query int8;
+        /** Set when int8 documents are scored by a native kernel (dot product and cosine). */
+        final NativeMaxSim.Int8Query int8;
+        /** Set when bit documents are scored by a native kernel. */
+        final NativeMaxSim.BitQuery nativeBits;
 
         PreparedQuery(float[][] rows, int dims, ElementType elementType, TokenSimilarity similarity, boolean vectorized,
-                      boolean nativeInt8) {
+                      NativeMaxSim.Kernel nativeKernel) {
             this.vectorized = vectorized;
             this.nq = rows.length;
             this.dims = dims;
@@ -90,12 +101,12 @@ public final class MaxSim {
                 System.arraycopy(rows[i], 0, flat, i * dims, dims);
             }
             boolean bit = elementType == ElementType.BIT;
+            boolean useNative = nativeKernel != null && NativeMaxSim.fits(nq, dims);
             this.bits = bit ? BitPacking.pack(rows, dims) : null;
-            this.bitsTransposed = bit && vectorized ? BitMaxSim.transpose(bits, nq, (dims + 63) / 64) : null;
+            this.nativeBits = bit && useNative ? NativeMaxSim.prepareBit(nativeKernel, bits, nq, dims) : null;
+            this.bitsTransposed = bit && vectorized && nativeBits == null ? BitMaxSim.transpose(bits, nq, (dims + 63) / 64) : null;
             this.transposed = bit || vectorized == false ? null : FloatMaxSim.transpose(flat, nq, dims);
-            this.int8 = elementType == ElementType.INT8 && l2 == false && nativeInt8 && NativeMaxSim.supports(nq, dims)
-                ? NativeMaxSim.prepare(flat, nq, dims)
-                : null;
+            this.int8 = elementType == ElementType.INT8 && l2 == false && useNative ? NativeMaxSim.prepareInt8(nativeKernel, flat, nq, dims) : null;
         }
 
         public int size() {
@@ -122,6 +133,9 @@ public final class MaxSim {
             int dims = q.dims;
             int stride = q.elementType.bytesPerVector(dims);
             int n = stored.length / stride;
+            if (q.nativeBits != null) {
+                return q.nativeBits.maxSim(stored.bytes, stored.offset, n);
+            }
             if (q.elementType == ElementType.BIT) {
                 words = BitPacking.unpack(stored.bytes, stored.offset, n, stride, words);
                 int wordsPerRow = (stride + 7) / 8;

@@ -50,7 +50,7 @@ public final class FirstStageBenchmark {
         int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] { 10_000 };
         String[] configs = args.length > 1 ? args[1].split(",") : new String[] { "4/16/10" };
         String element = args.length > 2 ? args[2] : "int8";
-        System.out.printf(Locale.ROOT, "machine: %s%nflags: %s%n", MaxSimBenchmark.cpuModel(), vectorFlags());
+        System.out.printf(Locale.ROOT, "machine: %s%nflags: %s%n", MaxSimBenchmark.cpuModel(), MaxSimBenchmark.vectorFlags());
         System.out.printf(Locale.ROOT, "%d x %d token vectors of %d dims (float), %d queries of %d vectors, k=%d, graph %s, one thread%n",
             sizes[sizes.length - 1], TOKENS, DIMS, QUERIES, QUERY_TOKENS, K, element);
         System.out.println("| docs | FDE k_sim/d_proj/R (dims) | num_candidates | recall@10 | p50 ms | p99 ms | p50 vs exact | exact p50 ms |"
@@ -179,12 +179,5 @@ public final class FirstStageBenchmark {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-    }
-
-    static String vectorFlags() throws Exception {
-        String cpuinfo = Files.readString(Path.of("/proc/cpuinfo"));
-        String flags = cpuinfo.lines().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-        return Arrays.stream(flags.split("\\s+")).filter(f -> f.matches("avx2|fma|f16c|avx512f|avx512bw|avx512_vnni|avx512_vpopcntdq|avx_vnni"))
-            .reduce((a, b) -> a + " " + b).orElse("none");
     }
 }

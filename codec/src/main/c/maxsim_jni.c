@@ -1,0 +1,64 @@
+/* The JNI entry points of the native MaxSim kernels: the CPU's features, and one call per document. */
+#include <jni.h>
+
+#include "maxsim.h"
+
+static const int8_kernel INT8_KERNELS[] = { maxsim_int8_avx512_vnni, maxsim_int8_avx_vnni, maxsim_int8_avx2 };
+static const bit_kernel BIT_KERNELS[] = { maxsim_bit_avx512_vpopcntdq, maxsim_bit_avx2, maxsim_bit_popcnt };
+
+/* What the CPU (and the OS, for the wide registers: gcc's checks include XGETBV) runs. */
+JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_cpuFeatures(JNIEnv *env, jclass cls) {
+    __builtin_cpu_init();
+    int features = 0;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        features |= FEATURE_AVX2;
+        if (__builtin_cpu_supports("avxvnni")) {
+            features |= FEATURE_AVX_VNNI;
+        }
+    }
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
+        features |= FEATURE_AVX512;
+        if (__builtin_cpu_supports("avx512vnni")) {
+            features |= FEATURE_AVX512_VNNI;
+        }
+        if (__builtin_cpu_supports("avx512vpopcntdq")) {
+            features |= FEATURE_AVX512_VPOPCNTDQ;
+        }
+    }
+    if (__builtin_cpu_supports("popcnt")) {
+        features |= FEATURE_POPCNT;
+    }
+    return features;
+}
+
+JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxDims(JNIEnv *env, jclass cls) {
+    return MAX_DIMS;
+}
+
+JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxQueryRows(JNIEnv *env, jclass cls) {
+    return MAX_QUERY_ROWS;
+}
+
+/* kernel: an index into INT8_KERNELS, which Java only passes when the CPU runs it */
+JNIEXPORT jfloat JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxSimInt8(
+    JNIEnv *env, jclass cls, jint kernel, jintArray jquery, jfloatArray jscales, jint nq, jint dims, jbyteArray jdoc, jint offset, jint nd) {
+    jint *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
+    jfloat *scales = (*env)->GetPrimitiveArrayCritical(env, jscales, NULL);
+    jbyte *doc = (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL);
+    float result = INT8_KERNELS[kernel]((const int32_t *) query, scales, nq, dims, (const int8_t *) doc + offset, nd);
+    (*env)->ReleasePrimitiveArrayCritical(env, jdoc, doc, JNI_ABORT);
+    (*env)->ReleasePrimitiveArrayCritical(env, jscales, scales, JNI_ABORT);
+    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
+    return result;
+}
+
+/* kernel: an index into BIT_KERNELS; returns the sum over query rows of the smallest hamming distance */
+JNIEXPORT jlong JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_hammingBit(
+    JNIEnv *env, jclass cls, jint kernel, jlongArray jquery, jint nq, jint words, jbyteArray jdoc, jint offset, jint nd, jint row_bytes) {
+    jlong *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
+    jbyte *doc = (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL);
+    int64_t result = BIT_KERNELS[kernel]((const uint64_t *) query, nq, words, (const uint8_t *) doc + offset, nd, row_bytes);
+    (*env)->ReleasePrimitiveArrayCritical(env, jdoc, doc, JNI_ABORT);
+    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
+    return result;
+}
