@@ -3,6 +3,9 @@ package io.multivector.plugin;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.Strings;
+import org.opensearch.core.xcontent.MediaTypeRegistry;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.common.xcontent.LoggingDeprecationHandler;
 import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
@@ -12,6 +15,7 @@ import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.test.OpenSearchIntegTestCase;
+import org.opensearch.test.junit.annotations.TestLogging;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -28,6 +32,7 @@ import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
  * one thing the layout decides).
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 3)
+@TestLogging(value = "io.multivector.plugin.fusion:DEBUG", reason = "says why a first round left the aggregation")
 public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
 
     private static final String[] WORDS = { "warm", "jacket", "cold", "weather", "wool", "coat", "rain", "boots", "summer", "hat" };
@@ -38,25 +43,7 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
     }
 
     public void testOneShardEqualsThreeShardsForEveryMethod() throws Exception {
-        for (String index : new String[] { "one", "three" }) {
-            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
-                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", 0))
-                .setMapping("title", "type=text", "tokens", "type=multi_vector,dims=2", "dense", "type=dense_vector,dims=2,similarity=cosine",
-                    "group", "type=keyword"));
-        }
-        int numDocs = 90;
-        for (int i = 0; i < numDocs; i++) {
-            double angle = i * Math.PI / 2 / numDocs;
-            String title = WORDS[i % WORDS.length] + " " + WORDS[(i * 7) % WORDS.length] + " " + WORDS[(i * 3 + 1) % WORDS.length];
-            Map<String, Object> source = Map.of("title", title, "group", i % 3 == 0 ? "a" : "b",
-                "tokens", List.of(List.of(Math.cos(angle), Math.sin(angle)), List.of(Math.sin(3 * angle), -Math.cos(angle))),
-                "dense", List.of(Math.cos(2 * angle) + 0.01, Math.sin(2 * angle) + 0.01));
-            for (String index : new String[] { "one", "three" }) {
-                client().prepareIndex(index).setId(Integer.toString(i)).setSource(source).get();
-            }
-        }
-        refresh("one", "three");
-        ensureGreen("one", "three");
+        indexDocs();
         for (String options : new String[] { "\"method\": \"rrf\"", "\"method\": \"rrf\", \"weights\": [2, 0.5, 1]", "\"method\": \"dbsf\"",
             "\"method\": \"linear\"", "\"method\": \"linear\", \"normalization\": \"l2\"", "\"method\": \"linear\", \"normalization\": \"z_score\"",
             "\"method\": \"rrf\", \"filter\": {\"term\": {\"group\": \"a\"}}",
@@ -76,10 +63,78 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
         }
     }
 
+    /**
+     * Without DFS the lists come from one search whose aggregation runs every subquery on every shard. Subqueries whose
+     * scores do not depend on shard statistics (vectors, a constant score) give the same lists on one shard and three,
+     * and a window shorter than a run of equal scores is cut by _id on both (60 documents tie in the constant-score
+     * list, the window takes 20).
+     */
+    public void testOneShardEqualsThreeShardsWithTiesAtTheWindowsEnd() throws Exception {
+        indexDocs();
+        String ties = "{\"constant_score\": {\"filter\": {\"term\": {\"group\": \"b\"}}, \"boost\": 2}}";
+        List<String> smallestIds = java.util.stream.IntStream.range(0, 90).filter(i -> i % 3 != 0).mapToObj(Integer::toString)
+            .sorted().limit(20).toList();
+        String lists = "{\"size\": 0, \"aggs\": {\"lists\": {\"fusion_lists\": {\"window_size\": 20, \"queries\": [" + ties
+            + ", {\"vector\": {\"field\": \"tokens\", \"query_vectors\": [[0.6, 0.8], [1, 0]], \"k\": 20}}"
+            + ", {\"vector\": {\"field\": \"dense\", \"query_vector\": [1, 0.2], \"k\": 20, \"num_candidates\": 200}}]}}}}";
+        assertEquals("the first round's lists", listsOf("one", lists).replace("\"one\"", "\"three\""), listsOf("three", lists));
+        SearchResponse alone = search("three", "{\"fusion\": {\"window_size\": 20, \"queries\": [" + ties + "]}}", 0, 20, false);
+        assertEquals("ties at the window's end are cut by _id", smallestIds, ids(alone));
+        for (String method : new String[] { "rrf", "dbsf", "linear" }) {
+            String fusion = String.format(Locale.ROOT, """
+                {"fusion": {"method": "%s", "window_size": 20, "queries": [%s,
+                  {"vector": {"field": "tokens", "query_vectors": [[0.6, 0.8], [1, 0]], "k": 20}},
+                  {"vector": {"field": "dense", "query_vector": [1, 0.2], "k": 20, "num_candidates": 200}}]}}""", method, ties);
+            SearchResponse one = search("one", fusion, 0, 20, false);
+            SearchResponse three = search("three", fusion, 0, 20, false);
+            assertEquals(method, 20, one.getHits().getHits().length);
+            assertEquals(method, ids(one), ids(three));
+            assertArrayEquals(method, scores(one), scores(three), 1e-6f);
+            assertEquals(method, ids(one).subList(10, 20), ids(search("three", fusion, 10, 10, false)));
+        }
+    }
+
+    /** The {@code fusion_lists} aggregation's lists (the first round of a fusion without DFS), as JSON. */
+    private String listsOf(String index, String source) throws Exception {
+        NamedXContentRegistry registry = internalCluster().getInstance(NamedXContentRegistry.class);
+        try (XContentParser parser = JsonXContent.jsonXContent.createParser(registry, LoggingDeprecationHandler.INSTANCE, source)) {
+            SearchResponse response = client().prepareSearch(index).setSource(SearchSourceBuilder.fromXContent(parser)).setTimeout(null).get();
+            assertEquals(0, response.getShardFailures().length);
+            return Strings.toString(MediaTypeRegistry.JSON, response.getAggregations().get("lists"));
+        }
+    }
+
+    private void indexDocs() {
+        for (String index : new String[] { "one", "three" }) {
+            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", 0))
+                .setMapping("title", "type=text", "tokens", "type=multi_vector,dims=2", "dense", "type=dense_vector,dims=2,similarity=cosine",
+                    "group", "type=keyword"));
+        }
+        int numDocs = 90;
+        for (int i = 0; i < numDocs; i++) {
+            double angle = i * Math.PI / 2 / numDocs;
+            String title = WORDS[i % WORDS.length] + " " + WORDS[(i * 7) % WORDS.length] + " " + WORDS[(i * 3 + 1) % WORDS.length];
+            Map<String, Object> source = Map.of("title", title, "group", i % 3 == 0 ? "a" : "b",
+                "tokens", List.of(List.of(Math.cos(angle), Math.sin(angle)), List.of(Math.sin(3 * angle), -Math.cos(angle))),
+                "dense", List.of(Math.cos(2 * angle) + 0.01, Math.sin(2 * angle) + 0.01));
+            for (String index : new String[] { "one", "three" }) {
+                client().prepareIndex(index).setId(Integer.toString(i)).setSource(source).get();
+            }
+        }
+        refresh("one", "three");
+        ensureGreen("one", "three");
+    }
+
     private SearchResponse search(String index, String query, int from, int size) throws Exception {
         // BM25 over the whole index, not per shard, as the one-shard index has it
-        return client().prepareSearch(index).setSearchType(SearchType.DFS_QUERY_THEN_FETCH).setQuery(parse(query))
-            .setFrom(from).setSize(size).setFetchSource(false).get();
+        return search(index, query, from, size, true);
+    }
+
+    private SearchResponse search(String index, String query, int from, int size, boolean dfs) throws Exception {
+        // no timeout (the test client sets one at random): a timeout keeps the one-search-per-subquery first round
+        return client().prepareSearch(index).setSearchType(dfs ? SearchType.DFS_QUERY_THEN_FETCH : SearchType.QUERY_THEN_FETCH)
+            .setTimeout(null).setQuery(parse(query)).setFrom(from).setSize(size).setFetchSource(false).get();
     }
 
     private QueryBuilder parse(String json) throws Exception {
