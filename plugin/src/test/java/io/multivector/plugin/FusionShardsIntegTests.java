@@ -67,27 +67,27 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
      * Without DFS the lists come from one search whose aggregation runs every subquery on every shard. Subqueries whose
      * scores do not depend on shard statistics (vectors, a constant score) give the same lists on one shard and three,
      * and a window shorter than a run of equal scores is cut by _id on both (60 documents tie in the constant-score
-     * list, the window takes 20).
+     * list, the window takes 30; the one shard keeps 30 ties past its window, within WindowCollector.MAX_TIES).
      */
     public void testOneShardEqualsThreeShardsWithTiesAtTheWindowsEnd() throws Exception {
         indexDocs();
         String ties = "{\"constant_score\": {\"filter\": {\"term\": {\"group\": \"b\"}}, \"boost\": 2}}";
         List<String> smallestIds = java.util.stream.IntStream.range(0, 90).filter(i -> i % 3 != 0).mapToObj(Integer::toString)
-            .sorted().limit(20).toList();
-        String lists = "{\"size\": 0, \"aggs\": {\"lists\": {\"fusion_lists\": {\"window_size\": 20, \"queries\": [" + ties
-            + ", {\"vector\": {\"field\": \"tokens\", \"query_vectors\": [[0.6, 0.8], [1, 0]], \"k\": 20}}"
-            + ", {\"vector\": {\"field\": \"dense\", \"query_vector\": [1, 0.2], \"k\": 20, \"num_candidates\": 200}}]}}}}";
+            .sorted().limit(30).toList();
+        String lists = "{\"size\": 0, \"aggs\": {\"lists\": {\"fusion_lists\": {\"window_size\": 30, \"queries\": [" + ties
+            + ", {\"vector\": {\"field\": \"tokens\", \"query_vectors\": [[0.6, 0.8], [1, 0]], \"k\": 30}}"
+            + ", {\"vector\": {\"field\": \"dense\", \"query_vector\": [1, 0.2], \"k\": 30, \"num_candidates\": 200}}]}}}}";
         assertEquals("the first round's lists", listsOf("one", lists).replace("\"one\"", "\"three\""), listsOf("three", lists));
-        SearchResponse alone = search("three", "{\"fusion\": {\"window_size\": 20, \"queries\": [" + ties + "]}}", 0, 20, false);
+        SearchResponse alone = search("three", "{\"fusion\": {\"window_size\": 30, \"queries\": [" + ties + "]}}", 0, 30, false);
         assertEquals("ties at the window's end are cut by _id", smallestIds, ids(alone));
         for (String method : new String[] { "rrf", "dbsf", "linear" }) {
             String fusion = String.format(Locale.ROOT, """
-                {"fusion": {"method": "%s", "window_size": 20, "queries": [%s,
-                  {"vector": {"field": "tokens", "query_vectors": [[0.6, 0.8], [1, 0]], "k": 20}},
-                  {"vector": {"field": "dense", "query_vector": [1, 0.2], "k": 20, "num_candidates": 200}}]}}""", method, ties);
-            SearchResponse one = search("one", fusion, 0, 20, false);
-            SearchResponse three = search("three", fusion, 0, 20, false);
-            assertEquals(method, 20, one.getHits().getHits().length);
+                {"fusion": {"method": "%s", "window_size": 30, "queries": [%s,
+                  {"vector": {"field": "tokens", "query_vectors": [[0.6, 0.8], [1, 0]], "k": 30}},
+                  {"vector": {"field": "dense", "query_vector": [1, 0.2], "k": 30, "num_candidates": 200}}]}}""", method, ties);
+            SearchResponse one = search("one", fusion, 0, 30, false);
+            SearchResponse three = search("three", fusion, 0, 30, false);
+            assertEquals(method, 30, one.getHits().getHits().length);
             assertEquals(method, ids(one), ids(three));
             assertArrayEquals(method, scores(one), scores(three), 1e-6f);
             assertEquals(method, ids(one).subList(10, 20), ids(search("three", fusion, 10, 10, false)));
