@@ -7,8 +7,6 @@ import io.multivector.plugin.fusion.FusedDocsQueryBuilder;
 import io.multivector.plugin.fusion.FusionActionFilter;
 import io.multivector.plugin.fusion.FusionExecutor;
 import io.multivector.plugin.fusion.FusionHitFields;
-import io.multivector.plugin.fusion.FusionListsAggregationBuilder;
-import io.multivector.plugin.fusion.InternalFusionLists;
 import io.multivector.plugin.fusion.FusionProcessor;
 import io.multivector.plugin.fusion.FusionQueryBuilder;
 import io.multivector.plugin.query.FieldModels;
@@ -161,13 +159,6 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent),
             new QuerySpec<>(FusionQueryBuilder.NAME, FusionQueryBuilder::new, FusionQueryBuilder::fromXContent),
             new QuerySpec<>(FusedDocsQueryBuilder.NAME, FusedDocsQueryBuilder::new, FusedDocsQueryBuilder::fromXContent));
-    }
-
-    /** Internal: the first round of a {@code fusion} (every subquery's list in one search of size 0). */
-    @Override
-    public List<AggregationSpec> getAggregations() {
-        return List.of(new AggregationSpec(FusionListsAggregationBuilder.NAME, FusionListsAggregationBuilder::new,
-            FusionListsAggregationBuilder::parse).addResultReader(InternalFusionLists::new));
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.multivector.plugin.fusion;
 
 import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
 import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
@@ -16,6 +18,7 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -152,8 +155,8 @@ public final class FusionExecutor {
             }
         };
 
+        MultiSearchRequest searches = new MultiSearchRequest();
         List<Integer> searched = new ArrayList<>();
-        List<QueryBuilder> searchedQueries = new ArrayList<>();
         FusionOptions nestedDefaults = new FusionOptions(defaults.method(), defaults.rankConstant(), defaults.normalization(), null,
             defaults.windowSize());
         for (int i = 0; i < queries.size(); i++) {
@@ -165,20 +168,26 @@ public final class FusionExecutor {
                     oneDone.onResponse(null);
                 }, e -> oneDone.onFailure(subqueryFailure(names.get(subquery), e))));
             } else {
-                searchedQueries.add(rewrites.withFilter(queries.get(i), filter));
+                searches.add(subsearch(template, rewrites.withFilter(queries.get(i), filter), window));
                 searched.add(i);
             }
         }
         if (searched.isEmpty()) {
             return;
         }
-        SubqueryLists.search(client, template, searched.stream().map(names::get).toList(), searchedQueries, window,
-            ActionListener.wrap(found -> {
-                for (int j = 0; j < found.size(); j++) {
-                    lists[searched.get(j)] = found.get(j);
-                    oneDone.onResponse(null);
+        searches.maxConcurrentSearchRequests(searched.size());
+        client.multiSearch(searches, ActionListener.wrap(responses -> {
+            MultiSearchResponse.Item[] items = responses.getResponses();
+            for (int j = 0; j < items.length; j++) {
+                int subquery = searched.get(j);
+                if (items[j].isFailure()) {
+                    oneDone.onFailure(subqueryFailure(names.get(subquery), items[j].getFailure()));
+                    return;
                 }
-            }, oneDone::onFailure));
+                lists[subquery] = rankedList(names.get(subquery), items[j].getResponse());
+                oneDone.onResponse(null);
+            }
+        }, oneDone::onFailure));
     }
 
     private void afterFusion(SearchRequest template, FusionQueryBuilder fusion, List<String> names, FusionOptions options,
@@ -199,8 +208,11 @@ public final class FusionExecutor {
     }
 
     /** One subquery as its own search over the same indices, keeping only what fusion needs: ids and scores. */
-    static SearchRequest subsearch(SearchRequest template, QueryBuilder query, int size) {
-        SearchRequest search = SubqueryLists.sameTarget(template);
+    private static SearchRequest subsearch(SearchRequest template, QueryBuilder query, int size) {
+        SearchRequest search = new SearchRequest(template.indices());
+        search.indicesOptions(template.indicesOptions());
+        search.routing(template.routing());
+        search.preference(template.preference());
         search.searchType(template.searchType()); // dfs_query_then_fetch: BM25 statistics of the whole index, as asked
         if (template.allowPartialSearchResults() != null) {
             search.allowPartialSearchResults(template.allowPartialSearchResults());
@@ -212,17 +224,17 @@ public final class FusionExecutor {
         return search.source(source);
     }
 
-    static RankedList rankedList(String name, SearchResponse response) {
+    private static RankedList rankedList(String name, SearchResponse response) {
         List<RankedList.Hit> hits = new ArrayList<>(response.getHits().getHits().length);
         for (SearchHit hit : response.getHits().getHits()) {
             hits.add(new RankedList.Hit(new RankedList.Doc(hit.getIndex(), hit.getId()), hit.getScore()));
         }
         // equal scores come in shard and Lucene doc order, which differ between one shard and three: rank them by _index, _id
-        hits.sort(InternalFusionLists.ORDER);
+        hits.sort(Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score()).thenComparing(RankedList.Hit::doc));
         return new RankedList(name, hits);
     }
 
-    static Exception subqueryFailure(String name, Exception e) {
+    private static Exception subqueryFailure(String name, Exception e) {
         Throwable cause = ExceptionsHelper.unwrapCause(e);
         if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
             return e;
