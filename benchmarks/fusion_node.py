@@ -78,13 +78,16 @@ def rrf(lists, k=60):
     return sorted(scores, key=lambda d: -scores[d])[:10]
 
 
-def timed(fn, repeats):
-    samples = []
+def interleaved(variants, repeats):
+    """p50 / p99 per variant; each query runs every variant in turn, so a burst of load on this shared machine
+    falls on all of them alike rather than on whichever row was running."""
+    samples = {name: [] for name in variants}
     for i in range(repeats):
-        started = time.perf_counter()
-        fn(i)
-        samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
+        for name, fn in variants.items():
+            started = time.perf_counter()
+            fn(i)
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return {name: percentiles(s) for name, s in samples.items()}
 
 
 def main():
@@ -117,12 +120,6 @@ def main():
           "client-side parallel p50 / p99 | hybrid (rrf) p50 / p99 | fusion vs client-side (parallel) | fusion vs hybrid |")
     print("|---|---|---|---|---|---|---|---|")
     for n in (2, 3, 4):
-        alone = [timed(lambda i, j=j: search(url, {"size": window, "_source": False, "query": workload[i][j]}), args.queries)
-                 for j in range(n)]
-        slowest = max(alone, key=lambda t: t[0])
-        fused = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
-                      args.queries)
-
         def client_side(i, parallel):
             bodies = [{"size": window, "_source": False, "query": q} for q in workload[i][:n]]
             if parallel:
@@ -130,16 +127,25 @@ def main():
             else:
                 responses = [search(url, b) for b in bodies]
             rrf([[h["_id"] for h in r["hits"]["hits"]] for r in responses])
-        sequential = timed(lambda i: client_side(i, False), args.queries)
-        parallel = timed(lambda i: client_side(i, True), args.queries)
-        hybrid = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},
-                                        "?search_pipeline=hybrid_rrf"), args.queries)
+        variants = {f"alone {j}": (lambda i, j=j: search(url, {"size": window, "_source": False, "query": workload[i][j]})) for j in range(n)}
+        variants.update({
+            "fusion": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
+            "sequential": lambda i: client_side(i, False),
+            "parallel": lambda i: client_side(i, True),
+            "hybrid": lambda i: search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},
+                                       "?search_pipeline=hybrid_rrf"),
+        })
+        t = interleaved(variants, args.queries)
+        slowest = max((t[f"alone {j}"] for j in range(n)), key=lambda p: p[0])
+        fused, sequential, parallel, hybrid = t["fusion"], t["sequential"], t["parallel"], t["hybrid"]
         print(f"| {n} | {slowest[0]:.1f} / {slowest[1]:.1f} | {fused[0]:.1f} / {fused[1]:.1f} | {sequential[0]:.1f} / {sequential[1]:.1f} "
               f"| {parallel[0]:.1f} / {parallel[1]:.1f} | {hybrid[0]:.1f} / {hybrid[1]:.1f} | {parallel[0] / fused[0]:.2f}x "
               f"| {hybrid[0] / fused[0]:.2f}x |")
     # fixed cost of the second round: a fusion of one subquery against that subquery alone
-    one = timed(lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}), args.queries)
-    alone = timed(lambda i: search(url, {"size": window, "_source": False, "query": workload[i][3]}), args.queries)
+    t = interleaved({
+        "one": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}),
+        "alone": lambda i: search(url, {"size": window, "_source": False, "query": workload[i][3]})}, args.queries)
+    one, alone = t["one"], t["alone"]
     print(f"\nFixed cost of fusing (fusion of the match subquery alone minus the match alone, p50): {one[0] - alone[0]:.1f} ms")
     # pages: is page 2 (from 10, size 10) items 11-20 of the size-20 list?
     ours_bad = hybrid_bad = 0
