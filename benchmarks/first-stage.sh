@@ -14,7 +14,7 @@ if [[ ${1:-} == --text ]]; then
   shift
   out=target/first-stage
   if [[ ! -f $out/passages.tok || ! -f $out/queries.tok ]]; then
-    (cd benchmarks && python3 first_stage_corpus.py --cache ../target/quality --out "../$out") >&2
+    [[ -f $out/passages.txt ]] || (cd benchmarks && python3 first_stage_corpus.py --cache ../target/quality --out "../$out") >&2
     mvn_batch -pl analysis test-compile
     mvn_batch -pl analysis dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
     encode() {
