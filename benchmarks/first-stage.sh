@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command: first-stage (candidate) MaxSim search against exact MaxSim on the same Lucene index: recall@10,
 # latency vs exact, bytes and build time per document, a 1% filter (no node needed).
-#   benchmarks/first-stage.sh [--docs 10000,100000] [--fde 4/16/10,3/16/8] [--graph int8] [--field float,bit] [--plot F.png]
+#   benchmarks/first-stage.sh [--docs 10000,100000] [--fde 4/16/10,3/16/8] [--graph int8] [--field float,bit] [--candidates 100,1000] [--plot F.png]
 #   benchmarks/first-stage.sh --text [same options]   real text: man-page passages encoded with the built-in minilm-tokens
 # The first --text run fetches the man pages (as benchmarks/quality.sh does) and encodes up to 100k passages once
 # (cached under target/first-stage; ~10 minutes per 100k on 2 cores).

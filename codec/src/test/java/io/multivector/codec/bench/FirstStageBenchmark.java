@@ -47,6 +47,7 @@ import java.util.Set;
  *   --fde 4/16/10,3/16/8    encodings, k_sim/d_proj/repetitions
  *   --graph int8|float      precision of the encodings' HNSW graph
  *   --field float,bit       precisions of the multi-vector field (exact MaxSim and the encodings use what it stores)
+ *   --candidates 100,1000   num_candidates values
  *   --text DOCS QUERIES     real text: token matrices written by EncodeTokenCorpus (default: synthetic clusters)
  *   --plot FILE.png         recall@10 against latency, one line per row group
  * </pre>
@@ -54,7 +55,6 @@ import java.util.Set;
 public final class FirstStageBenchmark {
 
     static final int QUERIES = 50, K = 10;
-    static final int[] NUM_CANDIDATES = { 100, 200, 500, 1000 };
 
     public static void main(String[] args) throws Exception {
         Map<String, List<String>> options = options(args);
@@ -62,6 +62,7 @@ public final class FirstStageBenchmark {
         String[] configs = options.getOrDefault("fde", List.of("4/16/10")).get(0).split(",");
         String graph = options.getOrDefault("graph", List.of("int8")).get(0);
         String[] fields = options.getOrDefault("field", List.of("float")).get(0).split(",");
+        int[] candidates = ints(options.getOrDefault("candidates", List.of("100,200,500,1000")).get(0));
         List<String> text = options.get("text");
         TokenCorpus corpus = text == null ? new TokenCorpus.Synthetic(QUERIES) : new TokenCorpus.Encoded(Path.of(text.get(0)), Path.of(text.get(1)));
         System.out.printf(Locale.ROOT, "machine: %s%nflags: %s%n", MaxSimBenchmark.cpuModel(), vectorFlags());
@@ -76,7 +77,7 @@ public final class FirstStageBenchmark {
                 for (String config : configs) {
                     int[] p = ints(config.replace('/', ','));
                     FixedDimensionalEncoding fde = new FixedDimensionalEncoding(corpus.dims(), p[0], p[1], p[2], 42);
-                    run(corpus, size, ElementType.valueOf(field.toUpperCase(Locale.ROOT)), fde, config, graph, plot);
+                    run(corpus, size, ElementType.valueOf(field.toUpperCase(Locale.ROOT)), fde, config, graph, candidates, plot);
                 }
             }
         }
@@ -87,7 +88,7 @@ public final class FirstStageBenchmark {
     }
 
     static void run(TokenCorpus corpus, int numDocs, ElementType field, FixedDimensionalEncoding fde, String config, String graph,
-                    RecallPlot plot) throws Exception {
+                    int[] numCandidates, RecallPlot plot) throws Exception {
         int dims = corpus.dims();
         Path path = Files.createTempDirectory("first-stage-bench");
         long start = System.nanoTime();
@@ -130,7 +131,7 @@ public final class FirstStageBenchmark {
                 String label = String.format(Locale.ROOT, "%s (%d)", config, fde.dimensions());
                 String prefix = String.format(Locale.ROOT, "| %s | %d | %s | %s", corpus.name(), numDocs, field.name().toLowerCase(Locale.ROOT), label);
                 String series = String.format(Locale.ROOT, "%s %dk %s %s", corpus.name(), numDocs / 1000, field.name().toLowerCase(Locale.ROOT), label);
-                for (int candidates : NUM_CANDIDATES) {
+                for (int candidates : numCandidates) {
                     TopDocs[] approx = new TopDocs[QUERIES];
                     double[] ms = time(searcher, q -> candidateQuery(queries[q], dims, field, fde, candidates, null), approx);
                     double recall = recall(exact, approx), fraction = percentile(ms, 50) / exactP50;
@@ -141,10 +142,11 @@ public final class FirstStageBenchmark {
                 Query onePercent = new TermQuery(new Term("filter", "3"));
                 TopDocs[] exactFiltered = new TopDocs[QUERIES], approxFiltered = new TopDocs[QUERIES];
                 time(searcher, q -> new TopKQuery(exactQuery(queries[q], dims, field, onePercent), K), exactFiltered);
-                double[] ms = time(searcher, q -> candidateQuery(queries[q], dims, field, fde, 200, onePercent), approxFiltered);
+                int filtered = numCandidates[Math.min(1, numCandidates.length - 1)];
+                double[] ms = time(searcher, q -> candidateQuery(queries[q], dims, field, fde, filtered, onePercent), approxFiltered);
                 int fewest = Arrays.stream(approxFiltered).mapToInt(t -> t.scoreDocs.length).min().orElse(0);
-                System.out.printf(Locale.ROOT, "%s, filter 1%% | 200 | %.3f | %.2f | %.2f | | | fewest hits: %d of %d | |%n", prefix,
-                    recall(exactFiltered, approxFiltered), percentile(ms, 50), percentile(ms, 99), fewest, K);
+                System.out.printf(Locale.ROOT, "%s, filter 1%% | %d | %.3f | %.2f | %.2f | | | fewest hits: %d of %d | |%n", prefix,
+                    filtered, recall(exactFiltered, approxFiltered), percentile(ms, 50), percentile(ms, 99), fewest, K);
             }
         } finally {
             for (Path file : Files.list(path).toList()) {
@@ -217,7 +219,7 @@ public final class FirstStageBenchmark {
                 current = new ArrayList<>();
                 options.put(arg.substring(2), current);
             } else if (current == null) {
-                throw new IllegalArgumentException("expected an option (--docs, --fde, --graph, --field, --text, --plot), got " + arg);
+                throw new IllegalArgumentException("expected an option (--docs, --fde, --graph, --field, --candidates, --text, --plot), got " + arg);
             } else {
                 current.add(arg);
             }
