@@ -31,6 +31,33 @@ final class RecallPlot {
 
     private final Map<String, List<Point>> series = new LinkedHashMap<>();
 
+    /**
+     * Draws the rows of first-stage benchmark tables (markdown, as the benchmark prints them and the README keeps them;
+     * rows without a data column are synthetic): {@code RecallPlot OUT.png TITLE TABLE.md...}.
+     */
+    public static void main(String[] args) throws IOException {
+        RecallPlot plot = new RecallPlot();
+        for (int i = 2; i < args.length; i++) {
+            for (String line : java.nio.file.Files.readAllLines(Path.of(args[i]))) {
+                String[] cells = line.split("\\|");
+                if (cells.length < 9 || line.contains("filter")) {
+                    continue;
+                }
+                boolean synthetic = cells[1].trim().matches("[0-9]+");
+                if (synthetic == false && cells[2].trim().matches("[0-9]+") == false) {
+                    continue; // a header or separator
+                }
+                int c = synthetic ? 3 : 5; // the num_candidates column; recall@10 follows, then p50, p99, p50 vs exact
+                String name = synthetic ? "synthetic " + cells[1].trim() + " float " + cells[2].trim()
+                    : cells[1].trim() + " " + cells[2].trim() + " " + cells[3].trim() + " " + cells[4].trim();
+                int candidates = Integer.parseInt(cells[c].trim());
+                double recall = Double.parseDouble(cells[c + 1].trim()), fraction = Double.parseDouble(cells[c + 4].trim());
+                plot.add(name.replace(" (2560)", "").replace(" (1024)", ""), fraction, recall, candidates);
+            }
+        }
+        plot.write(Path.of(args[0]), args[1]);
+    }
+
     void add(String name, double fraction, double recall, int candidates) {
         series.computeIfAbsent(name, n -> new ArrayList<>()).add(new Point(fraction, recall, candidates));
     }
