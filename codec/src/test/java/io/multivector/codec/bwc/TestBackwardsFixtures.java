@@ -1,6 +1,9 @@
 package io.multivector.codec.bwc;
 
 import io.multivector.codec.MultiVectorCodec;
+import io.multivector.codec.candidates.CandidateField;
+import io.multivector.codec.candidates.CandidateMaxSimQuery;
+import io.multivector.codec.candidates.FixedDimensionalEncoding;
 import io.multivector.codec.dense.DenseVectorFormats;
 import io.multivector.codec.multivector.ElementType;
 import io.multivector.codec.multivector.MaxSim;
@@ -16,6 +19,8 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -88,15 +93,33 @@ public class TestBackwardsFixtures extends LuceneTestCase {
         CODEC11(2000, "MultiVectorCodec11", "MultiVector11") {
             @Override
             Codec codec() {
-                return new MultiVectorCodec(new Lucene104Codec(), "t"::equals,
-                    f -> f.equals("d") ? DenseVectorFormats.forField("l1", "float", 16, 100) : null);
+                return codec11();
             }
 
             @Override
             boolean hasDense() {
                 return true;
             }
+        },
+        /**
+         * MultiVectorCodec11 with a first-stage index: each document's fixed-dimensional encoding in an int8 HNSW graph
+         * (a hidden kNN field). The encoding is a pure function of the vectors and the seed, so a later version must
+         * compute exactly the encodings stored here, or queries would search old segments with incompatible vectors.
+         */
+        CODEC11_FDE(3000, "MultiVectorCodec11", "MultiVector11") {
+            @Override
+            Codec codec() {
+                return codec11();
+            }
+
+            @Override
+            boolean hasCandidates() {
+                return true;
+            }
         };
+
+        /** The encoding of the first-stage fixtures: small, but every part of it (buckets, projection, repetitions) used. */
+        static final FixedDimensionalEncoding FDE = new FixedDimensionalEncoding(DIMS, 2, 8, 3, 42);
 
         /** The seeds of a fixture's data; fixed per version, since a committed fixture's data never changes. */
         final long seedBase;
@@ -111,7 +134,16 @@ public class TestBackwardsFixtures extends LuceneTestCase {
 
         abstract Codec codec();
 
+        static Codec codec11() {
+            return new MultiVectorCodec(new Lucene104Codec(), "t"::equals, f -> f.equals("d") ? DenseVectorFormats.forField("l1", "float", 16, 100)
+                : CandidateField.isCandidateField(f) ? DenseVectorFormats.forField("dot_product", "int8", 16, 100) : null);
+        }
+
         boolean hasDense() {
+            return false;
+        }
+
+        boolean hasCandidates() {
             return false;
         }
 
@@ -180,6 +212,9 @@ public class TestBackwardsFixtures extends LuceneTestCase {
                     assertEquals(what + " _source of " + id, new BytesRef(source(id, data)), stored.getBinaryValue("_source"));
                 }
             }
+            if (version.hasCandidates()) {
+                checkCandidates(what, type, data, searcher);
+            }
             if (version.hasDense()) {
                 // each dense vector is its own nearest neighbour (L1 distance 0)
                 for (int id : new int[] {0, 7, DOCS - 1}) {
@@ -193,9 +228,41 @@ public class TestBackwardsFixtures extends LuceneTestCase {
         }
     }
 
+    /**
+     * The stored encodings equal what the current code computes from the stored vectors, and a candidate search that
+     * takes every document ranks as the exact scan does.
+     */
+    private static void checkCandidates(String what, ElementType type, Data data, IndexSearcher searcher) throws Exception {
+        String field = CandidateField.name("t", Version.FDE);
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(field);
+            assertNotNull(what + ": no candidate field " + field, values);
+            assertEquals(what, leaf.reader().maxDoc(), values.size());
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            for (int doc = it.nextDoc(); doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                int id = Integer.parseInt(leaf.reader().storedFields().document(doc).get("id"));
+                float[] expected = Version.FDE.encodeDocument(stored(data.docs[id], type));
+                assertArrayEquals(what + " encoding of doc " + id, expected, values.vectorValue(it.index()), 0f);
+            }
+        }
+        TopDocs exact = searcher.search(new MaxSimQuery("t", DIMS, type, TokenSimilarity.DOT_PRODUCT, data.query, null), 5);
+        TopDocs approx = searcher.search(new CandidateMaxSimQuery("t", DIMS, type, TokenSimilarity.DOT_PRODUCT, data.query, Version.FDE, 5,
+            DOCS, null), 5);
+        assertEquals(what, exact.scoreDocs.length, approx.scoreDocs.length);
+        for (int i = 0; i < exact.scoreDocs.length; i++) {
+            assertEquals(what + " hit " + i, exact.scoreDocs[i].doc, approx.scoreDocs[i].doc);
+            assertEquals(what + " hit " + i, exact.scoreDocs[i].score, approx.scoreDocs[i].score, 0f);
+        }
+    }
+
+    /** The vectors a field of this precision stores, decoded. */
+    private static float[][] stored(float[][] doc, ElementType type) {
+        return type.decode(new BytesRef(type.encode(doc, DIMS)), DIMS);
+    }
+
     /** MaxSim in double precision over the vectors the field stores (decoded, rounded as the precision rounds). */
     private static double bruteForce(float[][] query, float[][] doc, ElementType type) {
-        float[][] stored = type.decode(new BytesRef(type.encode(doc, DIMS)), DIMS);
+        float[][] stored = stored(doc, type);
         float[][] q = MaxSim.prepareVectors(query, DIMS, type, TokenSimilarity.DOT_PRODUCT);
         double sum = 0;
         for (float[] qi : q) {
@@ -262,6 +329,9 @@ public class TestBackwardsFixtures extends LuceneTestCase {
                         doc.add(new MultiVectorField("t", data.docs[i], DIMS, type, TokenSimilarity.DOT_PRODUCT));
                         if (version.hasDense()) {
                             doc.add(new KnnFloatVectorField("d", data.dense[i], VectorSimilarityFunction.EUCLIDEAN));
+                        }
+                        if (version.hasCandidates()) {
+                            doc.add(CandidateField.create("t", Version.FDE, stored(data.docs[i], type)));
                         }
                         writer.addDocument(doc);
                         if (i == DOCS / 2) {

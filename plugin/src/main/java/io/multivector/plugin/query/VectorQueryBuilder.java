@@ -121,8 +121,9 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         if (k != null && (k < 1 || k > 10_000)) {
             throw new IllegalArgumentException("[vector] [k] must be between 1 and 10000, got [" + k + "]");
         }
-        if (numCandidates != null && (numCandidates < 1 || numCandidates > 10_000)) {
-            throw new IllegalArgumentException("[vector] [num_candidates] must be between 1 and 10000, got [" + numCandidates + "]");
+        if (numCandidates != null && (numCandidates < 1 || numCandidates > VectorQueries.MAX_CANDIDATES)) {
+            throw new IllegalArgumentException("[vector] [num_candidates] must be between 1 and " + VectorQueries.MAX_CANDIDATES + ", got ["
+                + numCandidates + "]");
         }
         if (numCandidates != null && k != null && numCandidates < k) {
             throw new IllegalArgumentException("[vector] [num_candidates] [" + numCandidates + "] must be at least [k] [" + k
@@ -400,7 +401,7 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         Query filterQuery = filter == null ? null : filter.toQuery(context);
         try {
             return VectorQueries.build((VectorFieldType) mapped, queryVectors, singleVector, k, numCandidates, filterQuery,
-                Boolean.TRUE.equals(exact));
+                Boolean.TRUE.equals(exact), context.getIndexReader() == null ? 0 : context.getIndexReader().maxDoc());
         } catch (IllegalArgumentException e) {
             throw new QueryShardException(context, "[" + NAME + "] on field [" + field + "]: " + e.getMessage(), e);
         }
