@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * Bulk-ingests documents 0, 1, 2... (at least count of them, and more until stopped) as a client would while nodes die: each bulk goes to a random node that is up,
+ * Bulk-ingests documents 0, 1, 2... (at least count of them, and more until stopped; one bulk a second, so the number
+ * of documents stays small however long a node takes to come back) as a client would while nodes die: each bulk goes to a random node that is up,
  * a connection error or a failed item is sent again (same id) until it is acknowledged. Acknowledged = the bulk
  * item answered 200/201.
  */
@@ -52,9 +53,11 @@ final class Ingester implements Runnable {
                     docs.add(next++);
                 }
                 sent = next;
+                long start = System.nanoTime();
                 for (int n : send(docs)) {
                     again.add(n);
                 }
+                Thread.sleep(Math.max(0, 1000 - (System.nanoTime() - start) / 1_000_000));
             }
         } catch (Throwable t) {
             failure = t;

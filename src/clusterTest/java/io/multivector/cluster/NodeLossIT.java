@@ -26,16 +26,18 @@ import static org.junit.Assert.assertTrue;
  * again and again (first the node holding a primary; last one during a force-merge) and started again. Then nothing
  * acknowledged may be missing, every document must have its vectors, and searches must equal those of the same
  * documents in a 1-shard index. Then the whole cluster is stopped and started, and finally snapshotted and restored
- * into a fresh cluster. Sizes: -Dfault.docs, -Dfault.kills (>= 2), -Dfault.seed.
+ * into a fresh cluster. Sizes: -Dfault.docs (at least; ingest goes on at -Dfault.rate documents a second until the
+ * kills are over), -Dfault.kills (>= 2), -Dfault.seed.
  */
 public class NodeLossIT {
     private static final Duration GREEN = Duration.ofMinutes(5);
     private static final String CHAOS = "chaos";
     private static final String REF = "ref";
 
-    private final int docs = Integer.getInteger("fault.docs", 300);
+    private final int docs = Integer.getInteger("fault.docs", 200);
     private final int kills = Math.max(2, Integer.getInteger("fault.kills", 3));
     private final long seed = Long.getLong("fault.seed", 15);
+    private final int batch = Integer.getInteger("fault.rate", 4); // documents per bulk, one bulk a second
     private final Path dir = Path.of(System.getProperty("fault.dir", "target/fault-cluster"));
     private final int basePort = Integer.getInteger("fault.port", 9250);
     private final Corpus corpus = new Corpus(seed);
@@ -88,7 +90,7 @@ public class NodeLossIT {
 
     /** Kills during ingest (and searches), the last one during a force-merge; returns the acknowledged ids. */
     private Set<String> killDuringIngest(Launcher a) throws Exception {
-        Ingester ingester = new Ingester(corpus, CHAOS, docs, 20, () -> livePort(a));
+        Ingester ingester = new Ingester(corpus, CHAOS, docs, batch, () -> livePort(a));
         Searcher searcher = new Searcher(CHAOS, () -> livePort(a));
         Thread ingest = new Thread(ingester, "ingest");
         Thread search = new Thread(searcher, "search");
@@ -114,8 +116,8 @@ public class NodeLossIT {
         assertNull("ingest failed: " + ingester.failure(), ingester.failure());
         report.line("ingest: %d documents sent, %d acknowledged; %d bulk requests sent again (node down), %d items sent again (shard not available)",
             ingester.sent(), ingester.acknowledged.size(), ingester.connectionErrors.get(), ingester.itemRetries.get());
-        report.line("searches during the kills: %d answered, %d answered with a shard missing, %d failed",
-            searcher.ok.get(), searcher.partial.get(), searcher.failed.get());
+        report.line("searches during the kills: %d answered, %d answered with a shard missing, %d not connected (node down), %d errors %s",
+            searcher.ok.get(), searcher.partial.get(), searcher.refused.get(), searcher.failed.get(), searcher.errors);
 
         Rest.call(a.port, "POST", "/" + CHAOS + "/_refresh", null);
         int segments = segments(a.port, CHAOS);

@@ -11,7 +11,9 @@ import java.util.function.IntSupplier;
 final class Searcher implements Runnable {
     final AtomicInteger ok = new AtomicInteger();
     final AtomicInteger partial = new AtomicInteger(); // answered, but some shard had no live copy
-    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger(); // no connection: the node was down, or died under the request
+    final AtomicInteger failed = new AtomicInteger(); // an HTTP error status
+    final java.util.Set<String> errors = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String index;
     private final IntSupplier livePort;
     private volatile boolean stop;
@@ -36,8 +38,13 @@ final class Searcher implements Runnable {
                 } else {
                     ok.incrementAndGet();
                 }
-            } catch (IOException e) {
+            } catch (Rest.Status e) {
                 failed.incrementAndGet();
+                if (errors.size() < 5) {
+                    errors.add(e.getMessage().length() > 300 ? e.getMessage().substring(0, 300) : e.getMessage());
+                }
+            } catch (IOException e) {
+                refused.incrementAndGet();
             }
             try {
                 Thread.sleep(50 + ThreadLocalRandom.current().nextInt(100));
