@@ -84,6 +84,22 @@ final class Launcher implements AutoCloseable {
         }
     }
 
+    /** Waits until the node answers HTTP and is in the cluster. */
+    void waitUp(int node, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Rest.call(port(node), "GET", "/_cluster/health?timeout=5s", null, Duration.ofSeconds(10));
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("node-" + node + " does not answer on port " + port(node) + " after " + timeout, e);
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
     /** Waits for green with all nodes; returns how long it took. */
     Duration waitGreen(Duration timeout) throws IOException, InterruptedException {
         long start = System.nanoTime();

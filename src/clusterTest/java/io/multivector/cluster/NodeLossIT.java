@@ -138,7 +138,8 @@ public class NodeLossIT {
         Thread.sleep(2000); // the cluster notices and promotes replicas while writes go on
         long restart = System.nanoTime();
         a.startNode(node);
-        down.remove(node);
+        a.waitUp(node, GREEN);
+        down.remove(node); // clients may use it again once it answers
         a.waitGreen(GREEN);
         report.kill(node, why, acknowledged, seconds(kill), seconds(restart));
     }
