@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * killed and started again, all stopped and started again, stopped for good.
  */
 final class Launcher implements AutoCloseable {
+    /** Seconds a cluster may take to turn green: long, because CI machines may be small and shared. */
+    static final int GREEN_SECONDS = 600;
     final Path dir;
     final int port;
     final int nodes;
@@ -32,7 +34,8 @@ final class Launcher implements AutoCloseable {
     }
 
     void start(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("start", "--nodes", "" + nodes, "--port", "" + port, "--heap", "512m"));
+        List<String> args = new ArrayList<>(List.of("start", "--nodes", "" + nodes, "--port", "" + port, "--heap", "512m",
+            "--timeout", "" + GREEN_SECONDS));
         args.addAll(List.of(extra));
         run(args);
     }
@@ -70,7 +73,7 @@ final class Launcher implements AutoCloseable {
 
     /** Starts every stopped node again and waits for green. */
     void resume() throws IOException {
-        run(List.of("resume"));
+        run(List.of("resume", "--timeout", "" + GREEN_SECONDS));
     }
 
     void stop() throws IOException {

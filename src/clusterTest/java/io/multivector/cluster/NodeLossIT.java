@@ -30,11 +30,11 @@ import static org.junit.Assert.assertTrue;
  * kills are over), -Dfault.kills (>= 2), -Dfault.seed.
  */
 public class NodeLossIT {
-    private static final Duration GREEN = Duration.ofMinutes(5);
+    private static final Duration GREEN = Duration.ofSeconds(Launcher.GREEN_SECONDS);
     private static final String CHAOS = "chaos";
     private static final String REF = "ref";
 
-    private final int docs = Integer.getInteger("fault.docs", 200);
+    private final int docs = Integer.getInteger("fault.docs", 100);
     private final int kills = Math.max(2, Integer.getInteger("fault.kills", 3));
     private final long seed = Long.getLong("fault.seed", 15);
     private final int batch = Integer.getInteger("fault.rate", 4); // documents per bulk, one bulk a second
