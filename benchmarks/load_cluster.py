@@ -146,6 +146,7 @@ def main():
     cluster.call("POST", "/load/_refresh")
     print(f"{args.docs} documents preloaded; {args.searchers} searchers + 1 ingester, {args.seconds} s per phase")
     next_id = [0]
+    run_phase(cluster, max(10, args.seconds // 4), args.searchers, next_id)  # warm-up (models loaded, JIT), not reported
     stats, _ = run_phase(cluster, args.seconds, args.searchers, next_id)
     report("steady: 3 nodes up", stats, args.seconds)
 
@@ -168,7 +169,8 @@ def main():
 
     stats, (node, green) = run_phase(cluster, args.seconds, args.searchers, next_id, kill_and_restart)
     report(f"faults: {node} SIGKILLed at {args.seconds // 6} s and started again; green again {green:.0f} s after the kill", stats, args.seconds)
-    print(f"\ncount: {cluster.call('GET', '/load/_count')['count']} documents")
+    cluster.any_node("POST", "/load/_refresh")
+    print(f"\ncount: {cluster.any_node('GET', '/load/_count')['count']} documents, {next_id[0] + args.docs} sent")
 
 
 if __name__ == "__main__":

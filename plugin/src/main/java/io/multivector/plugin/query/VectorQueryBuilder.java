@@ -1,7 +1,5 @@
 package io.multivector.plugin.query;
 
-import org.opensearch.common.settings.Setting;
-
 import io.multivector.plugin.mapper.VectorFieldType;
 import io.multivector.rest.inference.InferenceService;
 import io.multivector.rest.inference.TextInputs;
@@ -9,6 +7,7 @@ import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.action.ActionListener;
 import io.multivector.plugin.mapper.VectorParsing;
 import org.apache.lucene.search.Query;
+import org.opensearch.common.settings.Setting;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
