@@ -45,6 +45,12 @@ class Cluster:
                     stats["retried"] += 1
 
 
+def error_text(e):
+    if isinstance(e, urllib.error.HTTPError):
+        return f"{e.code}: {e.read()[:300]!r}"
+    return repr(e)
+
+
 def searches(q):
     tokens = {"vector": {"field": "tokens", "query_text": q, "k": 10}}
     dense = {"vector": {"field": "dense", "query_text": q, "k": 10}}
@@ -54,11 +60,11 @@ def searches(q):
 
 
 def run_phase(cluster, seconds, searchers, next_id, fault=None):
-    stats = {k: {"lat": [], "errors": 0, "retried": 0} for k in ("dense", "maxsim", "fusion", "ingest")}
+    stats = {k: {"lat": [], "errors": 0, "retried": 0, "why": []} for k in ("dense", "maxsim", "fusion", "ingest")}
     stop = time.time() + seconds
     lock = threading.Lock()
 
-    def record(kind, started, ok, retried):
+    def record(kind, started, ok, retried, why=None):
         with lock:
             s = stats[kind]
             s["retried"] += retried["retried"]
@@ -66,6 +72,8 @@ def run_phase(cluster, seconds, searchers, next_id, fault=None):
                 s["lat"].append(time.time() - started)
             else:
                 s["errors"] += 1
+                if len(s["why"]) < 3:
+                    s["why"].append(str(why)[:300])
 
     def searcher(seed):
         rng = random.Random(seed)
@@ -76,9 +84,9 @@ def run_phase(cluster, seconds, searchers, next_id, fault=None):
             started, retried = time.time(), {"retried": 0}
             try:
                 response = cluster.any_node("POST", "/load/_search", body, stats=retried)
-                record(kind, started, response["_shards"]["failed"] == 0, retried)
-            except Exception:
-                record(kind, started, False, retried)
+                record(kind, started, response["_shards"]["failed"] == 0, retried, response["_shards"])
+            except Exception as e:
+                record(kind, started, False, retried, error_text(e))
 
     def ingester():
         rng = random.Random(7)
@@ -91,9 +99,9 @@ def run_phase(cluster, seconds, searchers, next_id, fault=None):
             started, retried = time.time(), {"retried": 0}
             try:
                 response = cluster.any_node("POST", "/load/_bulk", bulk, ndjson=True, stats=retried)
-                record("ingest", started, not response["errors"], retried)
-            except Exception:
-                record("ingest", started, False, retried)
+                record("ingest", started, not response["errors"], retried, [i for i in response["items"] if i["index"].get("error")][:1])
+            except Exception as e:
+                record("ingest", started, False, retried, error_text(e))
 
     threads = [threading.Thread(target=searcher, args=(s,)) for s in range(searchers)] + [threading.Thread(target=ingester)]
     for t in threads:
@@ -117,6 +125,9 @@ def report(title, stats, seconds):
         unit = " (bulks of 10 docs)" if kind == "ingest" else ""
         print(f"| {kind}{unit} | {len(s['lat'])} | {len(s['lat']) / seconds:.1f} | {pct(s['lat'], 50):.0f} | {pct(s['lat'], 99):.0f} "
               f"| {s['errors']} | {s['retried']} |")
+    for kind, s in stats.items():
+        for why in s["why"]:
+            print(f"  {kind} error: {why}")
 
 
 def main():
