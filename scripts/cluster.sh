@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
-#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]...
+#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]... [--repo DIR]
 #                            [--java-opts "-XX:UseAVX=2 -Dmultivector.isa=avx2"] (more JVM flags for the nodes)
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
+#   scripts/cluster.sh pids [--dir target/cluster]              # "node-N PID" per running node
+#   scripts/cluster.sh start-node --node N [--dir target/cluster]  # start a stopped (or killed) node again, data kept
+#   scripts/cluster.sh resume [--dir target/cluster]            # start every stopped node again, data kept; waits for green
 #
 # The node distribution and the peers' zips come from Maven Central (versions in the root pom). --knn installs
 # opensearch-knn; --neural installs opensearch-knn and neural-search (which extends it).
@@ -13,7 +16,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=(); java_opts=""
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=(); repo=""; node=""; timeout=300; java_opts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -24,10 +27,14 @@ while [ $# -gt 0 ]; do
     --heap) heap=$2; shift 2 ;;
     --java-opts) java_opts=$2; shift 2 ;;
     --models) models+=("$2"); shift 2 ;; # copied into each node's config/multivector, for registered models; may repeat
+    --repo) repo=$2; shift 2 ;; # path.repo (default <dir>/snapshots): a second cluster given the first one's restores its snapshots
+    --node) node=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;; # seconds to wait for green (start, resume)
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
 case "$dir" in /*) ;; *) dir=$PWD/$dir ;; esac
+case "$repo" in ""|/*) ;; *) repo=$PWD/$repo ;; esac
 RUN_USER=opensearch
 
 log() { echo "[cluster] $*" >&2; }
@@ -82,7 +89,7 @@ write_config() { # node index, home
     echo "path.data: $home/data"
     echo "path.logs: $home/logs"
     # one folder for every node of the cluster: an fs snapshot repository must be the same path on all of them
-    echo "path.repo: [\"$dir/snapshots\"]"
+    echo "path.repo: [\"$repo\"]"
     echo "cluster.routing.allocation.disk.threshold_enabled: false"
     echo "action.auto_create_index: true"
     if [ "$nodes" = 1 ]; then
@@ -109,34 +116,89 @@ start() {
   ensure_user
   node_base
   local i home
-  mkdir -p "$dir/snapshots"
-  [ "$(id -u)" = 0 ] && chown "$RUN_USER" "$dir/snapshots"
+  [ -n "$repo" ] || repo=$dir/snapshots
+  mkdir -p "$repo"
+  [ "$(id -u)" = 0 ] && chown "$RUN_USER" "$repo"
+  # one install, copied to the other nodes before any starts: each plugin install is a JVM start, slow on small machines
+  home=$dir/node-0
+  mkdir -p "$home"
+  unzip -q "$dist" -d "$home.tmp" && mv "$home.tmp"/opensearch-*/* "$home" && rm -rf "$home.tmp"
+  OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$plugin" >"$home/plugin-install.log" 2>&1 \
+    || { cat "$home/plugin-install.log" >&2; exit 1; }
+  for peer in $knn_zip $neural_zip; do # neural-search extends opensearch-knn: knn first
+    OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$peer" >>"$home/plugin-install.log" 2>&1 \
+      || { cat "$home/plugin-install.log" >&2; exit 1; }
+  done
+  for ((i = 1; i < nodes; i++)); do cp -a "$dir/node-0" "$dir/node-$i"; done
   for ((i = 0; i < nodes; i++)); do
     home=$dir/node-$i
-    mkdir -p "$home"
-    unzip -q "$dist" -d "$home.tmp" && mv "$home.tmp"/opensearch-*/* "$home" && rm -rf "$home.tmp"
-    OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$plugin" >"$home/plugin-install.log" 2>&1 \
-      || { cat "$home/plugin-install.log" >&2; exit 1; }
-    for peer in $knn_zip $neural_zip; do # neural-search extends opensearch-knn: knn first
-      OPENSEARCH_JAVA_HOME=$JAVA_HOME "$home/bin/opensearch-plugin" install --batch "file://$peer" >>"$home/plugin-install.log" 2>&1 \
-        || { cat "$home/plugin-install.log" >&2; exit 1; }
-    done
     write_config "$i" "$home"
     for source in "${models[@]}"; do
       mkdir -p "$home/config/multivector" && cp -r "$source"/. "$home/config/multivector/"
     done
+    # the heap lives in the node's config, so a node started again (start-node, resume) gets the same
+    mkdir -p "$home/config/jvm.options.d"
+    printf -- '-Xms%s\n-Xmx%s\n' "$heap" "$heap" > "$home/config/jvm.options.d/heap.options"
+    # so are the extra JVM flags, one a line
+    rm -f "$home/config/jvm.options.d/extra.options"
+    for opt in $java_opts; do echo "$opt" >> "$home/config/jvm.options.d/extra.options"; done
     [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$home"
-    log "starting node-$i on http://127.0.0.1:$((port + i))"
-    as_node_user env OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \
-      OPENSEARCH_JAVA_OPTS="-Xms$heap -Xmx$heap $java_opts" "$home/bin/opensearch" -d -p "$home/opensearch.pid" >"$home/startup.log" 2>&1 \
-      || { tail -n 40 "$home/startup.log" >&2; exit 1; }
+    launch "$home"
   done
   wait_green
 }
 
+launch() { # node home: starts the node in the background, its PID in <home>/opensearch.pid
+  local home=$1
+  log "starting $(basename "$home") on http://127.0.0.1:$(sed -n 's/^http.port: //p' "$home/config/opensearch.yml")"
+  as_node_user env OPENSEARCH_JAVA_HOME="$JAVA_HOME" JAVA_HOME="$JAVA_HOME" \
+    "$home/bin/opensearch" -d -p "$home/opensearch.pid" >"$home/startup.log" 2>&1 \
+    || { tail -n 40 "$home/startup.log" >&2; exit 1; }
+}
+
+running_pid() { # node home -> its PID when the node runs, else nothing
+  local pidfile=$1/opensearch.pid
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && cat "$pidfile"
+  return 0
+}
+
+# An existing cluster's settings, read back from its nodes' homes (start-node, resume, pids).
+existing() {
+  [ -d "$dir/node-0" ] || { log "no cluster in $dir"; exit 1; }
+  dir=$(readlink -f "$dir") # the node user must not go through a link (see node_base)
+  nodes=$(ls -d "$dir"/node-* | wc -l)
+  port=$(sed -n 's/^http.port: //p' "$dir/node-0/config/opensearch.yml")
+}
+
+start_node() {
+  find_jdk; existing
+  [ -n "$node" ] && [ -d "$dir/node-$node" ] || { log "no node-$node in $dir"; exit 1; }
+  [ -z "$(running_pid "$dir/node-$node")" ] || { log "node-$node is running"; exit 1; }
+  launch "$dir/node-$node"
+}
+
+resume() {
+  find_jdk; existing
+  local home
+  for home in "$dir"/node-*; do
+    [ -n "$(running_pid "$home")" ] || launch "$home"
+  done
+  wait_green
+}
+
+pids() {
+  existing
+  local home pid
+  for home in "$dir"/node-*; do
+    pid=$(running_pid "$home")
+    [ -z "$pid" ] || echo "$(basename "$home") $pid"
+  done
+}
+
 wait_green() {
   local url="http://127.0.0.1:$port/_cluster/health?wait_for_status=green&wait_for_nodes=$nodes&timeout=5s"
-  for _ in $(seq 1 60); do
+  local deadline=$((SECONDS + timeout))
+  while [ $SECONDS -lt $deadline ]; do
     if curl -fsS "$url" 2>/dev/null | grep -q '"status":"green"'; then
       log "cluster green: $nodes node(s), http://127.0.0.1:$port"
       return 0
@@ -148,7 +210,7 @@ wait_green() {
     done
     sleep 2
   done
-  log "cluster did not turn green in 120s; last log lines:"
+  log "cluster did not turn green in ${timeout}s; last log lines:"
   tail -n 40 "$dir"/node-*/logs/multivector-test.log >&2 || true
   exit 1
 }
@@ -175,7 +237,10 @@ status() {
 
 case "$cmd" in
   start) start ;;
+  start-node) start_node ;;
+  resume) resume ;;
+  pids) pids ;;
   stop) stop_nodes ;;
   status) status ;;
-  *) sed -n '2,8p' "$0"; exit 2 ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

@@ -18,7 +18,9 @@ import io.multivector.plugin.search.IncludeVectorsExt;
 import io.multivector.plugin.search.ScrollKeepsVectorsFilter;
 import io.multivector.rest.PluginInventory;
 import org.opensearch.action.support.ActionFilter;
+import io.multivector.analysis.image.ImageDecoder;
 import io.multivector.rest.RestEncodeAction;
+import io.multivector.rest.stats.FusionInFlight;
 import io.multivector.rest.RestModelsAction;
 import io.multivector.rest.RestStatsAction;
 import io.multivector.rest.inference.InferenceService;
@@ -90,6 +92,10 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting("plugins.multivector.inference.threads",
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)), 1, 64, Setting.Property.NodeScope);
 
+    /** Pixels an image may declare before it is decoded (see {@link ImageDecoder#DEFAULT_MAX_PIXELS}). */
+    static final Setting<Long> IMAGE_MAX_PIXELS = Setting.longSetting(ImageDecoder.MAX_PIXELS_SETTING, ImageDecoder.DEFAULT_MAX_PIXELS, 1,
+        Setting.Property.NodeScope, Setting.Property.Dynamic);
+
     private final SetOnce<InferenceService> inference = new SetOnce<>();
     private final SetOnce<FieldModels> fieldModels = new SetOnce<>();
     private final SetOnce<FusionExecutor> fusion = new SetOnce<>();
@@ -111,11 +117,16 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         });
         fieldModels.set(new FieldModels(clusterService, resolver));
         VectorQueryBuilder.initialize(inference.get(), fieldModels.get());
-        fusion.set(new FusionExecutor(client, xContentRegistry));
+        VectorQueryBuilder.setMaxK(VectorQueryBuilder.MAX_K.get(environment.settings()));
+        ImageDecoder.setMaxPixels(IMAGE_MAX_PIXELS.get(environment.settings()));
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(IMAGE_MAX_PIXELS, ImageDecoder::setMaxPixels);
+        clusterService.getClusterSettings().addSettingsUpdateConsumer(VectorQueryBuilder.MAX_K, VectorQueryBuilder::setMaxK);
+        FusionInFlight fusionInFlight = new FusionInFlight();
+        fusion.set(new FusionExecutor(client, xContentRegistry, fusionInFlight));
         fusion.get().setMaxWindowHits(FusionExecutor.MAX_WINDOW_HITS.get(environment.settings()));
         clusterService.getClusterSettings().addSettingsUpdateConsumer(FusionExecutor.MAX_WINDOW_HITS, fusion.get()::setMaxWindowHits);
         this.clusterService.set(clusterService);
-        return List.of(inference.get());
+        return List.of(inference.get(), fusionInFlight);
     }
 
     @Override
@@ -143,7 +154,8 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS, FusionExecutor.MAX_WINDOW_HITS);
+        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS, FusionExecutor.MAX_WINDOW_HITS, VectorQueryBuilder.MAX_K,
+            RestEncodeAction.MAX_INPUTS, IMAGE_MAX_PIXELS);
     }
 
     @Override
@@ -213,7 +225,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     public List<RestHandler> getRestHandlers(Settings settings, RestController restController, ClusterSettings clusterSettings,
                                              IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
                                              IndexNameExpressionResolver resolver, Supplier<DiscoveryNodes> nodes) {
-        return List.of(new RestPluginInfoAction(this::inventory), new RestEncodeAction(inference.get()),
+        return List.of(new RestPluginInfoAction(this::inventory), new RestEncodeAction(inference.get(), settings, clusterSettings),
             new RestStatsAction(), new RestModelsAction(inference.get()));
     }
 

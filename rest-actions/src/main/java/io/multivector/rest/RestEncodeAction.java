@@ -12,6 +12,10 @@ import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.transport.client.node.NodeClient;
 
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +31,17 @@ import static org.opensearch.rest.RestRequest.Method.POST;
  */
 public final class RestEncodeAction extends BaseRestHandler {
 
-    static final int MAX_INPUTS = 256;
+    /** Texts or images one request may encode: every input's vectors sit in the heap until the response is sent. */
+    public static final Setting<Integer> MAX_INPUTS = Setting.intSetting("plugins.multivector.encode.max_inputs", 256, 1, 10_000,
+        Setting.Property.NodeScope, Setting.Property.Dynamic);
 
     private final InferenceService inference;
+    private volatile int maxInputs;
 
-    public RestEncodeAction(InferenceService inference) {
+    public RestEncodeAction(InferenceService inference, Settings settings, ClusterSettings clusterSettings) {
         this.inference = inference;
+        this.maxInputs = MAX_INPUTS.get(settings);
+        clusterSettings.addSettingsUpdateConsumer(MAX_INPUTS, value -> maxInputs = value);
     }
 
     @Override
@@ -100,12 +109,14 @@ public final class RestEncodeAction extends BaseRestHandler {
     }
 
     /** A non-empty array of at most {@link #MAX_INPUTS} strings. */
-    private static List<String> strings(Map<String, Object> body, String field) {
+    private List<String> strings(Map<String, Object> body, String field) {
         if (!(body.get(field) instanceof List<?> list) || list.isEmpty()) {
             throw new IllegalArgumentException("[" + field + "] must be a non-empty array of strings");
         }
-        if (list.size() > MAX_INPUTS) {
-            throw new IllegalArgumentException("[" + field + "] holds [" + list.size() + "] items, at most " + MAX_INPUTS + " per request");
+        int limit = maxInputs;
+        if (list.size() > limit) {
+            throw new IllegalArgumentException("[" + field + "] holds [" + list.size() + "] items, at most " + limit + " per request (["
+                + MAX_INPUTS.getKey() + "])");
         }
         List<String> strings = new ArrayList<>();
         for (Object item : list) {

@@ -14,8 +14,17 @@ import java.util.Iterator;
 /** Decodes JPEG/PNG (anything javax.imageio reads) into 8-bit RGB planes, refusing oversized images. */
 public final class ImageDecoder {
 
-    /** Guards the heap against decompression bombs: a small file can declare a huge canvas. */
-    public static final long MAX_PIXELS = 50_000_000L;
+    /**
+     * Guards the heap against decompression bombs: a small file can declare a huge canvas (3 float planes = 12 bytes a
+     * pixel). The plugin sets it from the dynamic node setting of this name.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+    public static final String MAX_PIXELS_SETTING = "plugins.multivector.image.max_pixels";
+    private static volatile long maxPixels = DEFAULT_MAX_PIXELS;
+
+    public static void setMaxPixels(long limit) {
+        maxPixels = limit;
+    }
 
     private ImageDecoder() {}
 
@@ -37,8 +46,10 @@ public final class ImageDecoder {
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new IllegalArgumentException("image has " + pixels + " pixels, more than the limit of " + MAX_PIXELS);
+                long limit = maxPixels;
+                if (pixels > limit) {
+                    throw new IllegalArgumentException("image has " + pixels + " pixels, more than the limit of " + limit + " ["
+                        + MAX_PIXELS_SETTING + "]");
                 }
                 img = reader.read(0);
             } finally {

@@ -9,6 +9,7 @@ import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
+import io.multivector.rest.stats.FusionInFlight;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.index.query.BoolQueryBuilder;
@@ -43,10 +44,12 @@ public final class FusionExecutor {
 
     private final Client client;
     private final SubqueryRewrites rewrites;
+    private final FusionInFlight inFlight;
     private volatile long maxWindowHits = MAX_WINDOW_HITS.getDefault(Settings.EMPTY);
 
-    public FusionExecutor(Client client, NamedXContentRegistry registry) {
+    public FusionExecutor(Client client, NamedXContentRegistry registry, FusionInFlight inFlight) {
         this.client = client;
+        this.inFlight = inFlight;
         this.rewrites = new SubqueryRewrites(registry);
     }
 
@@ -84,15 +87,23 @@ public final class FusionExecutor {
             request.source(source);
             listener.onResponse(request);
         }, listener::onFailure);
+        long hits;
         try {
-            long hits = windowHits(fusion, defaults);
+            hits = windowHits(fusion, defaults);
             if (hits > maxWindowHits) {
                 throw new IllegalArgumentException("[fusion] would hold [" + hits + "] hits (window_size x subqueries), more than ["
                     + MAX_WINDOW_HITS.getKey() + "] (" + maxWindowHits + "): lower [window_size] or send fewer [queries]");
             }
-            fuse(request, fusion, defaults, null, done);
         } catch (RuntimeException e) {
             listener.onFailure(e);
+            return;
+        }
+        inFlight.start(hits); // counted in stats until the fused list is made or the fusion failed
+        ActionListener<Fused> counted = ActionListener.runAfter(done, () -> inFlight.end(hits));
+        try {
+            fuse(request, fusion, defaults, null, counted);
+        } catch (RuntimeException e) {
+            counted.onFailure(e);
         }
     }
 

@@ -7,6 +7,7 @@ import org.apache.lucene.util.SetOnce;
 import org.opensearch.core.action.ActionListener;
 import io.multivector.plugin.mapper.VectorParsing;
 import org.apache.lucene.search.Query;
+import org.opensearch.common.settings.Setting;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -49,6 +50,18 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
     static final ParseField EXACT = new ParseField("exact");
 
     /** Set once by the plugin: query texts are encoded by the node's models, found through the field's mapping. */
+    /**
+     * The most hits one shard keeps for a vector query ({@code k}, and {@code num_candidates} for the graph search): each
+     * is a heap entry per shard and a hit the coordinating node merges. Dynamic; 10000 at most, as OpenSearch's result window.
+     */
+    public static final Setting<Integer> MAX_K = Setting.intSetting("plugins.multivector.query.max_k", 10_000, 1, 10_000,
+        Setting.Property.NodeScope, Setting.Property.Dynamic);
+    private static volatile int maxK = MAX_K.getDefault(org.opensearch.common.settings.Settings.EMPTY);
+
+    public static void setMaxK(int value) {
+        maxK = value;
+    }
+
     private static volatile InferenceService inference;
     private static volatile FieldModels fieldModels;
 
@@ -118,12 +131,13 @@ public final class VectorQueryBuilder extends AbstractQueryBuilder<VectorQueryBu
         if (queryImage != null && queryImage.isBlank()) {
             throw new IllegalArgumentException("[vector] [query_image] of field [" + field + "] is empty: give a base64 JPEG or PNG");
         }
-        if (k != null && (k < 1 || k > 10_000)) {
-            throw new IllegalArgumentException("[vector] [k] must be between 1 and 10000, got [" + k + "]");
+        int limit = maxK;
+        if (k != null && (k < 1 || k > limit)) {
+            throw new IllegalArgumentException("[vector] [k] must be between 1 and " + limit + " ([" + MAX_K.getKey() + "]), got [" + k + "]");
         }
-        if (numCandidates != null && (numCandidates < 1 || numCandidates > VectorQueries.MAX_CANDIDATES)) {
-            throw new IllegalArgumentException("[vector] [num_candidates] must be between 1 and " + VectorQueries.MAX_CANDIDATES + ", got ["
-                + numCandidates + "]");
+        if (numCandidates != null && (numCandidates < 1 || numCandidates > limit)) {
+            throw new IllegalArgumentException("[vector] [num_candidates] must be between 1 and " + limit + " ([" + MAX_K.getKey()
+                + "]), got [" + numCandidates + "]");
         }
         if (numCandidates != null && k != null && numCandidates < k) {
             throw new IllegalArgumentException("[vector] [num_candidates] [" + numCandidates + "] must be at least [k] [" + k

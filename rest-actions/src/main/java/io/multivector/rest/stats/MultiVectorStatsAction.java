@@ -53,21 +53,25 @@ public final class MultiVectorStatsAction extends ActionType<MultiVectorStatsAct
 
     public static final class NodeResponse extends BaseNodeResponse {
         final List<ModelStats> models;
+        final long[] fusion; // FusionInFlight.snapshot()
 
-        NodeResponse(DiscoveryNode node, List<ModelStats> models) {
+        NodeResponse(DiscoveryNode node, List<ModelStats> models, long[] fusion) {
             super(node);
             this.models = models;
+            this.fusion = fusion;
         }
 
         NodeResponse(StreamInput in) throws IOException {
             super(in);
             models = in.readList(ModelStats::new);
+            fusion = in.readVLongArray();
         }
 
         @Override
         public void writeTo(StreamOutput out) throws IOException {
             super.writeTo(out);
             out.writeList(models);
+            out.writeVLongArray(fusion);
         }
     }
 
@@ -102,7 +106,10 @@ public final class MultiVectorStatsAction extends ActionType<MultiVectorStatsAct
                 for (ModelStats model : node.models) {
                     model.toXContent(builder, params);
                 }
-                builder.endObject().endObject();
+                builder.endObject();
+                builder.startObject("fusion").field("in_flight", node.fusion[0]).field("window_hits_in_flight", node.fusion[1])
+                    .field("peak_window_hits", node.fusion[2]).field("total", node.fusion[3]).endObject();
+                builder.endObject();
             }
             return builder.endObject().endObject();
         }
@@ -110,13 +117,15 @@ public final class MultiVectorStatsAction extends ActionType<MultiVectorStatsAct
 
     public static final class Transport extends TransportNodesAction<Request, Response, NodeRequest, NodeResponse> {
         private final InferenceService inference;
+        private final FusionInFlight fusion;
 
         @Inject
         public Transport(ThreadPool threadPool, ClusterService clusterService, TransportService transportService, ActionFilters actionFilters,
-                         InferenceService inference) {
+                         InferenceService inference, FusionInFlight fusion) {
             super(NAME, threadPool, clusterService, transportService, actionFilters, Request::new, NodeRequest::new,
                 ThreadPool.Names.MANAGEMENT, NodeResponse.class);
             this.inference = inference;
+            this.fusion = fusion;
         }
 
         @Override
@@ -136,7 +145,8 @@ public final class MultiVectorStatsAction extends ActionType<MultiVectorStatsAct
 
         @Override
         protected NodeResponse nodeOperation(NodeRequest request) {
-            return new NodeResponse(clusterService.localNode(), inference.registry().infos().values().stream().map(ModelStats::of).toList());
+            return new NodeResponse(clusterService.localNode(), inference.registry().infos().values().stream().map(ModelStats::of).toList(),
+                fusion.snapshot());
         }
     }
 }
