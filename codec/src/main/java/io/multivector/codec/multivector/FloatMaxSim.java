@@ -1,7 +1,6 @@
 package io.multivector.codec.multivector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -90,8 +89,7 @@ final class FloatMaxSim {
                 b2 = b2.max(a2);
                 b3 = b3.max(a3);
             }
-            sum += b0.add(b1).add(b2).reduceLanes(VectorOperators.ADD)
-                + b3.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 3) * LANES_T));
+            sum += sumLanes(b0.add(b1).add(b2), LANES_T) + sumLanes(b3, nq - (b + 3) * LANES_T);
         }
         for (; b + 2 <= blocks && l2 == false; b += 2) { // two blocks, four document rows (eight chains) or two (four)
             int s0 = b * dims * LANES_T, s1 = s0 + dims * LANES_T;
@@ -141,7 +139,7 @@ final class FloatMaxSim {
                 b0 = b0.max(a0);
                 b1 = b1.max(a1);
             }
-            sum += b0.reduceLanes(VectorOperators.ADD) + b1.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - (b + 1) * LANES_T));
+            sum += sumLanes(b0, LANES_T) + sumLanes(b1, nq - (b + 1) * LANES_T);
         }
         for (; b < blocks; b++) { // one block left (or l2): four document rows per pass keep four FMA chains busy
             int base = b * dims * LANES_T;
@@ -180,7 +178,21 @@ final class FloatMaxSim {
                 }
                 best = best.max(l2 ? acc.neg() : acc);
             }
-            sum += best.reduceLanes(VectorOperators.ADD, species.indexInRange(0, nq - b * LANES_T)); // padded rows don't count
+            sum += sumLanes(best, nq - b * LANES_T); // padded rows don't count
+        }
+        return sum;
+    }
+
+    /**
+     * The first {@code rows} lanes added left to right. Not {@code reduceLanes}: it may add in any order, and the
+     * interpreter's order differs from the compiled one's, so a document would score a few ulps apart before and after
+     * the JIT compiles the kernel, and equal scores (ties, one shard against three) must stay equal.
+     */
+    private static float sumLanes(FloatVector perRow, int rows) {
+        float[] lanes = perRow.toArray();
+        float sum = 0;
+        for (int i = 0, n = Math.min(rows, lanes.length); i < n; i++) {
+            sum += lanes[i];
         }
         return sum;
     }
