@@ -6,8 +6,6 @@ import io.multivector.analysis.tokenizer.WordPieceTokenizer.Encoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Text encoders over a {@link BertSession}: {@code text_dense} pools the token states (masked mean, or CLS) into one
@@ -175,20 +173,14 @@ public final class BertEncoder implements Encoder {
     }
 
     /**
-     * One run per sequence length: no padding, so a text's vectors never depend on the batch it came in (quantized
-     * models scale activations per tensor, and padding would change the scale).
+     * One run per text: no padding, and no other text in the run, so a text's vectors never depend on the batch it came
+     * in. Quantized models (both built-ins) quantize activations with one scale per tensor, so padding, or another text of
+     * the same length in the same run, would change them (measured on bge-small: cosine 0.997 to the text run alone).
      */
     private float[][][] hiddenStates(List<Encoding> encodings) {
         float[][][] states = new float[encodings.size()][][];
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
         for (int b = 0; b < encodings.size(); b++) {
-            byLength.computeIfAbsent(encodings.get(b).length(), n -> new ArrayList<>()).add(b);
-        }
-        for (List<Integer> group : byLength.values()) {
-            float[][][] groupStates = session.run(group.stream().map(i -> encodings.get(i).ids()).toList());
-            for (int g = 0; g < group.size(); g++) {
-                states[group.get(g)] = groupStates[g];
-            }
+            states[b] = session.run(List.of(encodings.get(b).ids()))[0];
         }
         if (states.length > 0 && projection != null && states[0][0].length != projection.hidden()) {
             throw new IllegalArgumentException("model [" + id + "] outputs [" + states[0][0].length + "] dims, but its [projection_file] has ["
