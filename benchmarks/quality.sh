@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command: retrieval quality (MRR@10, nDCG@10) of BM25, dense minilm, MaxSim minilm-tokens (float, int8, bit; old and
-# new query encoding) and their fusion, on ~5,500 Debian man pages, through one node. The first run fetches the man-page
+# One command: retrieval quality (MRR@10, nDCG@10) of BM25, dense minilm and bge-small, MaxSim minilm-tokens (float, int8,
+# bit; old and new query encoding; pooled x2 and x3) and their fusions, on ~5,500 Debian man pages, through one node. The first run fetches the man-page
 # packages (apt-get download, unpacked under target/quality; nothing installed) and builds the corpus, cached for reruns.
 # Options go to benchmarks/quality.py (--queries N, --seed S). BENCH_PORT (default 9280) moves the node.
 set -euo pipefail
