@@ -179,10 +179,13 @@ def main():
     parser.add_argument("--extra", action="store_true", help="also MaxSim with queries padded to 8, and queries encoded as documents")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bulk", type=int, default=64)
+    parser.add_argument("--docs", type=int, default=0, help="only the first N documents (a quick check of the script; 0: all)")
     parser.add_argument("--dev-queries", type=int, default=200, help="other queries, on which the fusion weights are tuned")
     args = parser.parse_args()
     url = args.url
     header, docs = quality_corpus.load(args.cache)
+    if args.docs:
+        docs = docs[:args.docs]
     usable = [d for d in docs if d["is_query"]]
     queries = random.Random(args.seed).sample(usable, args.queries)
     test_ids = {q["id"] for q in queries}

@@ -233,7 +233,7 @@ public final class BertEncoder implements Encoder {
     }
 
     /** Scales v to unit length in place; a zero vector stays zero. */
-    static float[] l2Normalize(float[] v) {
+    public static float[] l2Normalize(float[] v) {
         double sum = 0;
         for (float x : v) {
             sum += x * x;

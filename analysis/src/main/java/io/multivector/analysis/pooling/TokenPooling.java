@@ -1,5 +1,7 @@
 package io.multivector.analysis.pooling;
 
+import io.multivector.analysis.encoder.BertEncoder;
+
 import java.util.Arrays;
 
 /**
@@ -52,7 +54,7 @@ public final class TokenPooling {
                 pooled[c][d] *= inverse;
             }
             if (normalize) {
-                normalizeInPlace(pooled[c]);
+                BertEncoder.l2Normalize(pooled[c]);
             }
         }
         return pooled;
@@ -143,7 +145,7 @@ public final class TokenPooling {
         int n = vectors.length;
         float[][] unit = new float[n][];
         for (int i = 0; i < n; i++) {
-            unit[i] = normalizeInPlace(vectors[i].clone());
+            unit[i] = BertEncoder.l2Normalize(vectors[i].clone());
         }
         float[] distances = new float[n * (n - 1) / 2];
         for (int i = 0; i < n; i++) {
@@ -185,19 +187,5 @@ public final class TokenPooling {
             i = parent[i];
         }
         return i;
-    }
-
-    private static float[] normalizeInPlace(float[] v) {
-        double sum = 0;
-        for (float x : v) {
-            sum += x * x;
-        }
-        if (sum > 0) {
-            float inverse = (float) (1 / Math.sqrt(sum));
-            for (int i = 0; i < v.length; i++) {
-                v[i] *= inverse;
-            }
-        }
-        return v;
     }
 }
