@@ -176,7 +176,10 @@ def main():
     parser.add_argument("--url", default="http://127.0.0.1:9200")
     parser.add_argument("--cache", default="target/quality")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--extra", action="store_true", help="also MaxSim with queries padded to 8, and queries encoded as documents")
+    parser.add_argument("--extra", action="store_true",
+                        help="also MaxSim with queries padded to 32 and to 8 (the old encoding), and queries encoded as documents")
+    parser.add_argument("--server-fusion", action="store_true",
+                        help="also run every fusion as the node's `fusion` query (same lists and formulas as client-side: same figures)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bulk", type=int, default=64)
     parser.add_argument("--docs", type=int, default=0, help="only the first N documents (a quick check of the script; 0: all)")
@@ -193,8 +196,8 @@ def main():
     model, flags = cpu()
     info = call(url, "GET", "/_plugins/_multivector")
     fusion = "fusion" in info.get("queries", [])
-    register_padded(url, PADDED, 32)
     if args.extra:
+        register_padded(url, PADDED, 32)
         register_padded(url, PADDED_8, 8)
     encoding = call(url, "GET", "/_plugins/_multivector/models/minilm-tokens")["models"]["minilm-tokens"].get("encoding")
     print(f"indexing {len(docs)} documents through multivector_embed ...", file=sys.stderr, flush=True)
@@ -204,8 +207,6 @@ def main():
         "BM25 (`match` on text)": lambda q: search(url, {"size": WINDOW, "query": {"match": {"text": q}}}),
         "dense `minilm` (HNSW, k 100)": lambda q: search(url, {"size": WINDOW, "query": vector("desc_minilm", q, WINDOW)}),
         "dense `bge-small` (HNSW, k 100; query instruction)": lambda q: search(url, {"size": WINDOW, "query": vector("desc_bge", q, WINDOW)}),
-        f"MaxSim `minilm-tokens` float, old query encoding ([MASK]-padded to 32; `{PADDED}`)":
-            lambda q: search(url, {"size": 10, "query": vector("desc_tokens", q, 10, model=PADDED)}),
         "MaxSim `minilm-tokens` float, new default (no padding)":
             lambda q: search(url, {"size": WINDOW, "query": vector("desc_tokens", q, WINDOW)}),
         "MaxSim int8 (new default)": lambda q: search(url, {"size": 10, "query": vector("desc_tokens_int8", q, 10)}),
@@ -218,6 +219,8 @@ def main():
         "MaxSim int8, pooled x2": lambda q: search(url, {"size": 10, "query": vector("desc_tokens_p2_int8", q, 10)}),
     }
     if args.extra:  # other query encodings of the same model, which chose the default (README)
+        systems[f"MaxSim `minilm-tokens` float, old query encoding ([MASK]-padded to 32; `{PADDED}`)"] = \
+            lambda q: search(url, {"size": 10, "query": vector("desc_tokens", q, 10, model=PADDED)})
         systems["MaxSim float, [MASK]-padded to 8 (`minilm-tokens-mask8`)"] = \
             lambda q: search(url, {"size": 10, "query": vector("desc_tokens", q, 10, model=PADDED_8)})
         systems["MaxSim float, query encoded as a document (`_encode`: no [CLS]/[SEP]/punctuation)"] = \
@@ -229,11 +232,13 @@ def main():
                 bge: lambda q: vector("desc_bge", q, WINDOW), maxsim: lambda q: vector("desc_tokens", q, WINDOW)}
     # the fusions: BM25 + minilm + MaxSim (as before bge-small), and with bge-small, a second dense family
     fusions = {"BM25 + dense + MaxSim": [bm25, minilm, maxsim], "BM25 + minilm + bge-small + MaxSim": [bm25, minilm, bge, maxsim]}
-    client, server, fused_from = {}, {}, {}
+    client, server, fused_from, client_weights = {}, {}, {}, {}
     for label, members in fusions.items():
         for method, fuse in (("rrf", rrf), ("dbsf", dbsf), ("linear", linear)):
             name = f"client-side fusion {method}{' (k 60)' if method == 'rrf' else ''}{' (min-max)' if method == 'linear' else ''}: {label}"
             client[name], fused_from[name] = fuse, members
+            if not args.server_fusion:
+                continue
             extra = {"normalization": "min_max"} if method == "linear" else {}
             server[f"server-side `fusion` {method}: {label}"] = lambda q, m=method, e=extra, ms=members: search(url, {"size": 10, "query": {
                 "fusion": dict({"queries": [subquery[n](q) for n in ms], "method": m, "window_size": WINDOW}, **e)}})
@@ -243,6 +248,10 @@ def main():
             print(f"weights tuned on {len(dev)} dev queries (disjoint from the test queries) for {label}: "
                   f"{json.dumps({m: {'weights': w, 'dev MRR@10': round(v, 3)} for m, (v, w) in tuned.items()})}", file=sys.stderr, flush=True)
             for method, (_, weights) in tuned.items():
+                name = f"client-side fusion {method}: {label}, weights {weights} tuned on {len(dev)} other queries"
+                client[name], fused_from[name], client_weights[name] = dict(rrf=rrf, dbsf=dbsf, linear=linear)[method], members, weights
+                if not args.server_fusion:
+                    continue
                 extra = {"normalization": "min_max"} if method == "linear" else {}
                 server[f"server-side `fusion` {method}: {label}, weights {weights} tuned on {len(dev)} other queries"] = \
                     lambda q, m=method, w=weights, e=extra, ms=members: search(url, {"size": 10, "query": {"fusion": dict({
@@ -258,7 +267,7 @@ def main():
             seconds[name] += time.perf_counter() - t
             ranks[name].append([doc for doc, _ in lists[name][:10]])
         for name, fuse in client.items():
-            ranks[name].append(top(fuse([lists[n] for n in fused_from[name]])))
+            ranks[name].append(top(fuse([lists[n] for n in fused_from[name]], client_weights.get(name))))
         if (i + 1) % 50 == 0:
             print(f"  {i + 1}/{len(queries)} queries ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
-#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]...
+#   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]... [--setting key=value]...
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
 #
@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
-dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=()
+dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=(); settings=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
     --neural) knn=true; neural=true; shift ;;
     --heap) heap=$2; shift 2 ;;
     --models) models+=("$2"); shift 2 ;; # copied into each node's config/multivector, for registered models; may repeat
+    --setting) settings+=("$2"); shift 2 ;; # key=value, a node setting written to each node's opensearch.yml; may repeat
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -83,6 +84,9 @@ write_config() { # node index, home
     echo "path.repo: [\"$dir/snapshots\"]"
     echo "cluster.routing.allocation.disk.threshold_enabled: false"
     echo "action.auto_create_index: true"
+    for setting in "${settings[@]}"; do
+      echo "${setting%%=*}: ${setting#*=}"
+    done
     if [ "$nodes" = 1 ]; then
       echo "discovery.type: single-node"
     else
