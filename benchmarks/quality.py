@@ -5,6 +5,7 @@ dense minilm and bge-small vectors and the minilm-tokens matrices (float, int8, 
 filled by the multivector_embed pipeline. Prints MRR@10 and nDCG@10 per system. Started by benchmarks/quality.sh."""
 import itertools
 import argparse
+import concurrent.futures
 import json
 import math
 import os
@@ -38,7 +39,7 @@ def call(url, method, path, body=None, ndjson=False):
         raise RuntimeError(f"{method} {path}: {e.code} {e.read().decode()[:1000]}") from None
 
 
-def setup(url, docs, bulk):
+def setup(url, docs, bulk, workers=1):
     # the int8 and bit fields get copies of the float field's matrices (base64 in the document at that point): the same
     # vectors at three precisions, encoded once (the embed processor would run a model once per target field)
     # pooled fields: the processor encodes each text once per model and pools per target; the cosine copy of the
@@ -68,16 +69,25 @@ def setup(url, docs, bulk):
             "desc_tokens": tokens("float"), "desc_tokens_int8": tokens("int8"), "desc_tokens_bit": tokens("bit"),
             "desc_tokens_p2": tokens("float"), "desc_tokens_p3": tokens("float"), "desc_tokens_p2_int8": tokens("int8"),
             "desc_tokens_p2_cos": tokens("float", "cosine")}}})
+    return index_docs(url, docs, bulk, workers)
+
+
+def index_docs(url, docs, bulk, workers=1):
+    """Bulk requests of `bulk` documents, `workers` at once (a text's vectors do not depend on its batch), then a refresh."""
     start = time.perf_counter()
-    for lo in range(0, len(docs), bulk):
+
+    def send(lo):
         lines = []
         for d in docs[lo:lo + bulk]:
             lines += [json.dumps({"index": {"_id": d["id"]}}), json.dumps({"text": d["text"]})]
         response = call(url, "POST", f"/{INDEX}/_bulk", "\n".join(lines) + "\n", ndjson=True)
         assert not response["errors"], json.dumps(response)[:1000]
-        done = min(lo + bulk, len(docs))
-        if done % (bulk * 20) == 0 or done == len(docs):
-            print(f"  indexed {done}/{len(docs)} ({done / (time.perf_counter() - start):.1f} docs/s)", file=sys.stderr, flush=True)
+        return min(lo + bulk, len(docs))
+
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        for done in pool.map(send, range(0, len(docs), bulk)):
+            if done % (bulk * 20) == 0 or done == len(docs):
+                print(f"  indexed {done}/{len(docs)} ({done / (time.perf_counter() - start):.1f} docs/s)", file=sys.stderr, flush=True)
     call(url, "POST", f"/{INDEX}/_refresh")
     return time.perf_counter() - start
 
@@ -142,11 +152,12 @@ def mrr_at_10(queries, results):
 GRID = [0, 0.1, 0.2, 0.3, 0.5, 0.7, 1]
 
 
-def tune_weights(dev, runs):
+def tune_weights(dev, runs, workers=1):
     """Per method, the weights (one per list; the last, MaxSim, fixed at 1, the others from GRID) with the best MRR@10 on
     dev queries disjoint from the test ones. Every weighting is scored at once: each list's per-document contribution
     (the method applied to that list alone) in a matrix, times the weights; ties by document id, as in top()."""
-    lists = [[run(q["query"]) for run in runs] for q in dev]
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        lists = list(pool.map(lambda q: [run(q["query"]) for run in runs], dev))
     combos = np.array([[*w, 1.0] for w in itertools.product(GRID, repeat=len(runs) - 1)])
     best = {}
     for name, fuse in (("rrf", rrf), ("dbsf", dbsf), ("linear", linear)):
@@ -182,6 +193,8 @@ def main():
                         help="also run every fusion as the node's `fusion` query (same lists and formulas as client-side: same figures)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bulk", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1, help="queries sent at once (ms/query then counts waiting)")
+    parser.add_argument("--skip-index", action="store_true", help="search the index a previous run left on the node")
     parser.add_argument("--docs", type=int, default=0, help="only the first N documents (a quick check of the script; 0: all)")
     parser.add_argument("--dev-queries", type=int, default=200, help="other queries, on which the fusion weights are tuned")
     args = parser.parse_args()
@@ -201,7 +214,7 @@ def main():
         register_padded(url, PADDED_8, 8)
     encoding = call(url, "GET", "/_plugins/_multivector/models/minilm-tokens")["models"]["minilm-tokens"].get("encoding")
     print(f"indexing {len(docs)} documents through multivector_embed ...", file=sys.stderr, flush=True)
-    ingest_s = setup(url, docs, args.bulk)
+    ingest_s = float("nan") if args.skip_index else setup(url, docs, args.bulk, args.workers)
 
     systems = {  # name -> (hits of one query, from the node), in the order of the table
         "BM25 (`match` on text)": lambda q: search(url, {"size": WINDOW, "query": {"match": {"text": q}}}),
@@ -244,7 +257,7 @@ def main():
                 "fusion": dict({"queries": [subquery[n](q) for n in ms], "method": m, "window_size": WINDOW}, **e)}})
     if fusion and args.dev_queries:
         for label, members in fusions.items():
-            tuned = tune_weights(dev, [systems[n] for n in members])
+            tuned = tune_weights(dev, [systems[n] for n in members], args.workers)
             print(f"weights tuned on {len(dev)} dev queries (disjoint from the test queries) for {label}: "
                   f"{json.dumps({m: {'weights': w, 'dev MRR@10': round(v, 3)} for m, (v, w) in tuned.items()})}", file=sys.stderr, flush=True)
             for method, (_, weights) in tuned.items():
@@ -259,17 +272,24 @@ def main():
     ranks = {name: [] for name in [*systems, *client, *server]}
     seconds = {name: 0.0 for name in ranks}
     start = time.perf_counter()
-    for i, query in enumerate(queries):
-        lists = {}
+
+    def run_query(query):
+        lists, took = {}, {}
         for name, run in [*systems.items(), *(server.items() if fusion else [])]:
             t = time.perf_counter()
             lists[name] = run(query["query"])
-            seconds[name] += time.perf_counter() - t
-            ranks[name].append([doc for doc, _ in lists[name][:10]])
-        for name, fuse in client.items():
-            ranks[name].append(top(fuse([lists[n] for n in fused_from[name]], client_weights.get(name))))
-        if (i + 1) % 50 == 0:
-            print(f"  {i + 1}/{len(queries)} queries ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+            took[name] = time.perf_counter() - t
+        return lists, took
+
+    with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+        for i, (lists, took) in enumerate(pool.map(run_query, queries)):  # in query order
+            for name in lists:
+                seconds[name] += took[name]
+                ranks[name].append([doc for doc, _ in lists[name][:10]])
+            for name, fuse in client.items():
+                ranks[name].append(top(fuse([lists[n] for n in fused_from[name]], client_weights.get(name))))
+            if (i + 1) % 50 == 0:
+                print(f"  {i + 1}/{len(queries)} queries ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
 
     print(f"\nCPU: {model}, {os.cpu_count()} cores; flags: {' '.join(flags)}")
     print(f"corpus: {len(docs)} man pages (DESCRIPTION sections, avg {sum(len(d['text']) for d in docs) / len(docs):.0f} chars, "
