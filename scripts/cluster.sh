@@ -2,7 +2,7 @@
 # Local OpenSearch cluster launcher: 1 or 3 nodes on loopback with the multivector plugin installed.
 #
 #   scripts/cluster.sh start [--nodes 1|3] [--port 9200] [--dir target/cluster] [--knn] [--neural] [--heap 1g] [--models DIR]... [--repo DIR]
-#                            [--java-opts "-XX:UseAVX=2 -Dmultivector.isa=avx2"] (more JVM flags for the nodes)
+#                            [--setting key=value]... [--java-opts "-XX:UseAVX=2 -Dmultivector.isa=avx2"] (more JVM flags for the nodes)
 #   scripts/cluster.sh stop  [--dir target/cluster]
 #   scripts/cluster.sh status [--dir target/cluster]
 #   scripts/cluster.sh pids [--dir target/cluster]              # "node-N PID" per running node
@@ -17,6 +17,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cmd=${1:-}; shift || true
 dir=$ROOT/target/cluster; port=9200; nodes=1; knn=false; neural=false; heap=1g; models=(); repo=""; node=""; timeout=300; java_opts=""
+settings=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --dir) dir=$2; shift 2 ;;
@@ -30,6 +31,7 @@ while [ $# -gt 0 ]; do
     --repo) repo=$2; shift 2 ;; # path.repo (default <dir>/snapshots): a second cluster given the first one's restores its snapshots
     --node) node=$2; shift 2 ;;
     --timeout) timeout=$2; shift 2 ;; # seconds to wait for green (start, resume)
+    --setting) settings+=("$2"); shift 2 ;; # key=value, a node setting written to each node's opensearch.yml; may repeat
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -92,6 +94,9 @@ write_config() { # node index, home
     echo "path.repo: [\"$repo\"]"
     echo "cluster.routing.allocation.disk.threshold_enabled: false"
     echo "action.auto_create_index: true"
+    for setting in "${settings[@]}"; do
+      echo "${setting%%=*}: ${setting#*=}"
+    done
     if [ "$nodes" = 1 ]; then
       echo "discovery.type: single-node"
     else

@@ -29,22 +29,58 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The models a node can run, loaded on first use. Built in, and working offline with no setup: {@code minilm}
- * (all-MiniLM-L6-v2, pooled, 384 dims) and {@code minilm-tokens} (the same weights, one vector per token);
- * the two share one ONNX session.
+ * (all-MiniLM-L6-v2, pooled, 384 dims), {@code minilm-tokens} (the same weights, one vector per token; the two share
+ * one ONNX session) and {@code bge-small} (BAAI bge-small-en-v1.5, another family: CLS pooling, a query instruction).
  */
 public final class ModelRegistry implements AutoCloseable {
 
     public static final String MINILM = "minilm";
     public static final String MINILM_TOKENS = "minilm-tokens";
-    public static final Set<String> BUILT_INS = Set.of(MINILM, MINILM_TOKENS);
-    private static final String MINILM_RESOURCES = "/io/multivector/analysis/models/minilm/";
+    public static final String BGE_SMALL = "bge-small";
+
+    /**
+     * BGE's instruction for retrieval queries (its model card, and langchain4j's notes for this artifact); documents get
+     * none. CLS pooling then normalization is how BGE was trained and how langchain4j pools this same ONNX export
+     * ({@code PoolingMode.CLS}). 512 tokens: the model's position embeddings, the length it was trained at.
+     */
+    public static final String BGE_QUERY_INSTRUCTION = "Represent this sentence for searching relevant passages: ";
+
+    /**
+     * How the built-ins encode. MiniLM was trained with no prefixes or markers. minilm-tokens does not pad queries with
+     * [MASK]: MiniLM never learnt ColBERT's query augmentation, and on benchmarks/quality.sh the padded queries ranked far
+     * worse (README, Retrieval quality).
+     */
+    public static final TextEncoding MINILM_ENCODING = TextEncoding.PLAIN;
+    public static final TextEncoding MINILM_TOKENS_ENCODING = TextEncoding.PLAIN;
+    public static final TextEncoding BGE_SMALL_ENCODING = new TextEncoding(false, 32, BGE_QUERY_INSTRUCTION, "", null, null);
+
+    /** A model shipped in the plugin: its files under {@code resources} (models sharing them share one ONNX session). */
+    private record BuiltIn(String id, ModelKind kind, String resources, String modelFile, String tokenizerFile, int maxTokens,
+                           TextEncoding encoding, BertEncoder.Pooling pooling) {}
+
+    /**
+     * minilm: 128 tokens, the truncation of the model's own tokenizer.json, which its reference implementations apply too.
+     * The files are taken from langchain4j's artifacts on Maven Central by analysis/pom.xml.
+     */
+    private static final List<BuiltIn> BUILT_IN_MODELS = List.of(
+        new BuiltIn(MINILM, ModelKind.TEXT_DENSE, "minilm", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", 128,
+            MINILM_ENCODING, BertEncoder.Pooling.MEAN),
+        new BuiltIn(MINILM_TOKENS, ModelKind.TEXT_TOKENS, "minilm", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", 128,
+            MINILM_TOKENS_ENCODING, BertEncoder.Pooling.MEAN),
+        new BuiltIn(BGE_SMALL, ModelKind.TEXT_DENSE, "bge-small", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", 512,
+            BGE_SMALL_ENCODING, BertEncoder.Pooling.CLS));
+    private static final Map<String, BuiltIn> BUILT_IN_BY_ID = BUILT_IN_MODELS.stream()
+        .collect(java.util.stream.Collectors.toUnmodifiableMap(BuiltIn::id, b -> b));
+    public static final Set<String> BUILT_INS = BUILT_IN_BY_ID.keySet();
+    private static final String RESOURCES = "/io/multivector/analysis/models/";
 
     private final int threads;
     private final ModelSource source;
     private final Map<String, Encoder> loaded = new ConcurrentHashMap<>();
     /** Registered models loaded in this node, with the definition they were loaded from. */
     private final Map<String, Loaded> registered = new ConcurrentHashMap<>();
-    private volatile BertSession minilmSession;
+    /** The built-ins' sessions, by their files' folder. */
+    private final Map<String, BertSession> builtInSessions = new java.util.HashMap<>();
 
     /** A registered model as loaded: what to close when it goes (its session, or the encoder owning one) and its encoder. */
     private record Loaded(ModelDefinition definition, AutoCloseable resources, Encoder encoder) {}
@@ -122,23 +158,37 @@ public final class ModelRegistry implements AutoCloseable {
         Map<String, ModelInfo> infos = new LinkedHashMap<>();
         Map<String, ModelDefinition> definitions = source.definitions();
         for (String id : ids()) {
-            if (BUILT_INS.contains(id)) {
+            BuiltIn builtIn = BUILT_IN_BY_ID.get(id);
+            if (builtIn != null) {
                 Encoder encoder = loaded.get(id);
-                ModelKind kind = id.equals(MINILM) ? ModelKind.TEXT_DENSE : ModelKind.TEXT_TOKENS;
                 long memory = encoder == null ? 0 : encoder.modelBytes();
-                TextEncoding encoding = id.equals(MINILM) ? MINILM_ENCODING : MINILM_TOKENS_ENCODING;
-                infos.put(id, new ModelInfo(id, kind, 384, true, encoder != null, memory, encoder == null ? null : encoder.stats(),
-                    encoding.describe(kind, 128)));
+                infos.put(id, new ModelInfo(id, builtIn.kind(), 384, true, encoder != null, memory, encoder == null ? null : encoder.stats(),
+                    effective(builtIn.kind(), builtIn.encoding(), builtIn.maxTokens(), builtIn.pooling(), true)));
             } else {
                 ModelDefinition definition = definitions.get(id);
                 Loaded current = registered.get(id);
                 boolean live = current != null && current.definition().equals(definition);
                 infos.put(id, new ModelInfo(id, definition.kind(), definition.dims(), false, live,
                     live ? current.encoder().modelBytes() : 0, live ? current.encoder().stats() : null,
-                    definition.kind().isBert() ? definition.encoding().describe(definition.kind(), definition.maxTokens()) : null));
+                    definition.kind().isBert() ? effective(definition.kind(), definition.encoding(), definition.maxTokens(),
+                        definition.pooling(), definition.normalize()) : null));
             }
         }
         return infos;
+    }
+
+    /**
+     * A text model's effective settings: how texts become input ids ({@link TextEncoding#describe}), then how its outputs
+     * become vectors: {@code pooling} (text_dense only) and {@code normalize}.
+     */
+    private static Map<String, Object> effective(ModelKind kind, TextEncoding encoding, int maxTokens, BertEncoder.Pooling pooling,
+                                                 boolean normalize) {
+        Map<String, Object> settings = encoding.describe(kind, maxTokens);
+        if (kind == ModelKind.TEXT_DENSE) {
+            settings.put("pooling", pooling.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        settings.put("normalize", normalize);
+        return settings;
     }
 
     /** A small black PNG, to check an image model's output once at registration; written in memory, no cache file. */
@@ -206,37 +256,28 @@ public final class ModelRegistry implements AutoCloseable {
     public record ModelInfo(String id, ModelKind kind, int dims, boolean builtIn, boolean loaded, long memoryBytes,
                             io.multivector.analysis.encoder.EncoderStats stats, Map<String, Object> encoding) {}
 
-    /**
-     * How the built-ins encode. MiniLM was trained with no prefixes or markers. minilm-tokens does not pad queries with
-     * [MASK]: MiniLM never learnt ColBERT's query augmentation, and on benchmarks/quality.sh the padded queries ranked far
-     * worse (README, Retrieval quality).
-     */
-    public static final TextEncoding MINILM_ENCODING = TextEncoding.PLAIN;
-    public static final TextEncoding MINILM_TOKENS_ENCODING = TextEncoding.PLAIN;
-
-    /** 128 tokens: the truncation of the model's own tokenizer.json, which its reference implementations apply too. */
     private Encoder loadBuiltIn(String id) {
-        BertSession session = minilm();
-        return id.equals(MINILM)
-            ? new BertEncoder(MINILM, ModelKind.TEXT_DENSE, session, 384, 128, MINILM_ENCODING, BertEncoder.Pooling.MEAN, true)
-            : new BertEncoder(MINILM_TOKENS, ModelKind.TEXT_TOKENS, session, 384, 128, MINILM_TOKENS_ENCODING, BertEncoder.Pooling.MEAN, true);
+        BuiltIn builtIn = BUILT_IN_BY_ID.get(id);
+        return new BertEncoder(id, builtIn.kind(), session(builtIn), 384, builtIn.maxTokens(), builtIn.encoding(), builtIn.pooling(), true);
     }
 
-    private synchronized BertSession minilm() {
-        if (minilmSession == null) {
-            try (InputStream model = resource("all-minilm-l6-v2-q.onnx"); InputStream tokenizer = resource("all-minilm-l6-v2-q-tokenizer.json")) {
-                minilmSession = new BertSession(model.readAllBytes(), new WordPieceTokenizer(tokenizer), threads);
+    private synchronized BertSession session(BuiltIn builtIn) {
+        BertSession session = builtInSessions.get(builtIn.resources());
+        if (session == null) {
+            try (InputStream model = resource(builtIn, builtIn.modelFile()); InputStream tokenizer = resource(builtIn, builtIn.tokenizerFile())) {
+                session = new BertSession(model.readAllBytes(), new WordPieceTokenizer(tokenizer), threads);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            builtInSessions.put(builtIn.resources(), session);
         }
-        return minilmSession;
+        return session;
     }
 
-    private static InputStream resource(String name) throws IOException {
-        InputStream in = ModelRegistry.class.getResourceAsStream(MINILM_RESOURCES + name);
+    private static InputStream resource(BuiltIn builtIn, String name) throws IOException {
+        InputStream in = ModelRegistry.class.getResourceAsStream(RESOURCES + builtIn.resources() + "/" + name);
         if (in == null) {
-            throw new IOException("the bundled model file [" + name + "] is missing from the plugin");
+            throw new IOException("the bundled model file [" + builtIn.resources() + "/" + name + "] is missing from the plugin");
         }
         return in;
     }
@@ -245,8 +286,9 @@ public final class ModelRegistry implements AutoCloseable {
     public synchronized void close() throws Exception {
         registered.values().forEach(ModelRegistry::close);
         registered.clear();
-        if (minilmSession != null) {
-            minilmSession.close();
+        for (BertSession session : builtInSessions.values()) {
+            session.close();
         }
+        builtInSessions.clear();
     }
 }

@@ -1,6 +1,7 @@
 package io.multivector.plugin.ingest;
 
 import io.multivector.analysis.encoder.Encoder;
+import io.multivector.analysis.pooling.TokenPooling;
 import io.multivector.plugin.mapper.MultiVectorFieldMapper;
 import io.multivector.plugin.query.FieldModels;
 import io.multivector.rest.inference.InferenceService;
@@ -27,7 +28,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
 
 /**
  * {@code multivector_embed}: one source field → several model vectors, e.g.
@@ -36,6 +36,10 @@ import java.util.stream.IntStream;
  * {@code image} models, e.g. {@code {"photo": {"photo_clip": "clip-vision"}}}. Each model must fit its target field
  * (dense, image and clip_text models → dense_vector, token model → multi_vector, equal dims): a document that breaks
  * this, or whose input cannot be encoded (a broken image), fails alone with a clear error; the others are indexed.
+ * A token target may pool its matrix: {@code {"desc_tokens": {"model": "minilm-tokens", "pool_factor": 2}}} keeps
+ * {@code ceil(n / 2)} vectors ({@link TokenPooling}); the pooled matrix is the document's value, so whatever re-reads the
+ * document later (update, reindex, recovery) gets the same matrix and never pools it again. Each model runs once per
+ * distinct input of a request, however many target fields it fills.
  */
 public final class MultiVectorEmbedProcessor extends AbstractProcessor {
 
@@ -45,14 +49,17 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
     /** Base64 of a 15 MB image. */
     static final int MAX_IMAGE_CHARS = 20_000_000;
 
-    private final Map<String, Map<String, String>> fieldMap;
+    private final Map<String, Map<String, TargetSpec>> fieldMap;
     private final boolean skipExisting;
     private final int maxChars;
     private final InferenceService inference;
     private final FieldModels fieldModels;
     private final Client client;
 
-    MultiVectorEmbedProcessor(String tag, String description, Map<String, Map<String, String>> fieldMap, boolean skipExisting, int maxChars,
+    /** What fills one target field: a model, and for a token model the pool factor (1: every token vector). */
+    record TargetSpec(String model, int poolFactor) {}
+
+    MultiVectorEmbedProcessor(String tag, String description, Map<String, Map<String, TargetSpec>> fieldMap, boolean skipExisting, int maxChars,
                               InferenceService inference, FieldModels fieldModels, Client client) {
         super(tag, description);
         this.fieldMap = fieldMap;
@@ -133,57 +140,71 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
             handler.accept(results);
             return;
         }
-        // models asked for the same inputs (one source field, several models) are encoded in one task,
-        // and share the network run when they can
+        // each model encodes each distinct input once (one text filling several fields of a model is one run); models asked
+        // for the same inputs (one source field, several models) are encoded in one task, and share the network run when they can
         Map<List<String>, List<String>> modelsByInputs = new LinkedHashMap<>();
-        byModel.forEach((model, targets) -> modelsByInputs.computeIfAbsent(targets.stream().map(Target::input).toList(),
+        byModel.forEach((model, targets) -> modelsByInputs.computeIfAbsent(targets.stream().map(Target::input).distinct().toList(),
             t -> new ArrayList<>()).add(model));
         AtomicInteger pending = new AtomicInteger(modelsByInputs.size());
-        modelsByInputs.forEach((inputs, models) -> encodeGroup(models, inputs, IntStream.range(0, inputs.size()).boxed().toList(), byModel,
-            results, () -> {
-                if (pending.decrementAndGet() == 0) {
-                    handler.accept(results);
-                }
-            }, pending));
+        modelsByInputs.forEach((inputs, models) -> encodeGroup(models, inputs, byModel, results, () -> {
+            if (pending.decrementAndGet() == 0) {
+                handler.accept(results);
+            }
+        }, pending));
     }
 
     /**
-     * Encodes the inputs at {@code positions} (indices into each model's targets) with the models, and puts the vectors in
-     * place. A batch that fails is tried again one document at a time, so that only the documents that cannot be encoded
-     * (a broken image, say) fail, each with its own error.
+     * Encodes the inputs with the models, and puts the vectors in place in every target of those models that asked for
+     * one of these inputs (pooled as the target says). A batch that fails is tried again one input at a time, so that only
+     * the documents that cannot be encoded (a broken image, say) fail, each with its own error.
      */
-    private void encodeGroup(List<String> models, List<String> inputs, List<Integer> positions, Map<String, List<Target>> byModel,
+    private void encodeGroup(List<String> models, List<String> inputs, Map<String, List<Target>> byModel,
                              List<IngestDocumentWrapper> results, Runnable done, AtomicInteger pending) {
         inference.encodeTogether(models, inputs, ActionListener.wrap(perModel -> {
-            synchronized (results) {
-                for (int m = 0; m < models.size(); m++) {
-                    List<Target> targets = byModel.get(models.get(m));
-                    for (int p = 0; p < positions.size(); p++) {
-                        Target target = targets.get(positions.get(p));
-                        IngestDocumentWrapper wrapper = results.get(target.doc());
-                        if (wrapper.getException() == null) {
-                            float[][] matrix = perModel.get(m).get(p);
-                            wrapper.getIngestDocument().setFieldValue(target.field(), target.multiVector() ? base64(matrix) : toList(matrix[0]));
-                        }
+            Map<String, Integer> position = new HashMap<>();
+            for (int p = 0; p < inputs.size(); p++) {
+                position.put(inputs.get(p), p);
+            }
+            List<Runnable> writes = new ArrayList<>();
+            for (int m = 0; m < models.size(); m++) {
+                for (Target target : byModel.get(models.get(m))) {
+                    Integer p = position.get(target.input());
+                    if (p != null) {
+                        float[][] matrix = perModel.get(m).get(p);
+                        // pooled here, outside the lock: the field normalizes the means itself if its similarity is cosine
+                        Object value = target.multiVector() ? base64(TokenPooling.pool(matrix, target.poolFactor(), false)) : toList(matrix[0]);
+                        writes.add(() -> {
+                            IngestDocumentWrapper wrapper = results.get(target.doc());
+                            if (wrapper.getException() == null) {
+                                wrapper.getIngestDocument().setFieldValue(target.field(), value);
+                            }
+                        });
                     }
                 }
             }
+            synchronized (results) {
+                writes.forEach(Runnable::run);
+            }
             done.run();
         }, e -> {
-            if (positions.size() > 1) {
-                pending.addAndGet(positions.size() - 1);
-                for (int p = 0; p < positions.size(); p++) {
-                    encodeGroup(models, List.of(inputs.get(p)), List.of(positions.get(p)), byModel, results, done, pending);
+            if (inputs.size() > 1) {
+                pending.addAndGet(inputs.size() - 1);
+                for (String input : inputs) {
+                    encodeGroup(models, List.of(input), byModel, results, done, pending);
                 }
                 return;
             }
             synchronized (results) {
                 for (String model : models) {
-                    Target target = byModel.get(model).get(positions.get(0));
-                    IngestDocumentWrapper w = results.get(target.doc());
-                    Exception failure = e instanceof IllegalArgumentException ? new IllegalArgumentException("[" + TYPE + "] field ["
-                        + target.source() + "] cannot be encoded with model [" + model + "]: " + e.getMessage(), e) : e;
-                    results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), failure));
+                    for (Target target : byModel.get(model)) {
+                        if (target.input().equals(inputs.get(0)) == false) {
+                            continue;
+                        }
+                        IngestDocumentWrapper w = results.get(target.doc());
+                        Exception failure = e instanceof IllegalArgumentException ? new IllegalArgumentException("[" + TYPE + "] field ["
+                            + target.source() + "] cannot be encoded with model [" + model + "]: " + e.getMessage(), e) : e;
+                        results.set(target.doc(), new IngestDocumentWrapper(w.getSlot(), w.getChildSlot(), w.getIngestDocument(), failure));
+                    }
                 }
             }
             done.run();
@@ -200,11 +221,11 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
     }
 
     /** One vector to compute: the document, its source field, the target field, the input (a text, or a base64 image). */
-    private record Target(int doc, String source, String field, String input, boolean multiVector) {}
+    private record Target(int doc, String source, String field, String input, boolean multiVector, int poolFactor) {}
 
     private void plan(int docIndex, IngestDocument doc, Map<String, Object> previousSource, Map<String, List<Target>> byModel) {
         String index = simulatedIndex(doc);
-        for (Map.Entry<String, Map<String, String>> source : fieldMap.entrySet()) {
+        for (Map.Entry<String, Map<String, TargetSpec>> source : fieldMap.entrySet()) {
             if (doc.hasField(source.getKey()) == false) {
                 continue; // no source text: the document is indexed without these vectors
             }
@@ -217,22 +238,23 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
                 continue; // an empty text is no text: like a missing field, rather than a vector of nothing that ranks arbitrarily
             }
             boolean unchanged = previousSource != null && Objects.equals(previousSource.get(source.getKey()), input);
-            for (Map.Entry<String, String> target : source.getValue().entrySet()) {
-                if (inference.encoder(target.getValue()).kind().takesImages() == false && TextInputs.hasContent(input) == false) {
+            for (Map.Entry<String, TargetSpec> target : source.getValue().entrySet()) {
+                String model = target.getValue().model();
+                if (inference.encoder(model).kind().takesImages() == false && TextInputs.hasContent(input) == false) {
                     continue; // punctuation or control characters only: nothing to encode, as above
                 }
-                boolean multiVector = checkFits(index, target.getKey(), target.getValue());
-                int limit = inference.encoder(target.getValue()).kind().takesImages() ? MAX_IMAGE_CHARS : maxChars;
+                boolean multiVector = checkFits(index, target.getKey(), model);
+                int limit = inference.encoder(model).kind().takesImages() ? MAX_IMAGE_CHARS : maxChars;
                 if (input.length() > limit) {
                     throw new IllegalArgumentException("[" + TYPE + "] field [" + source.getKey() + "] has " + input.length()
-                        + " characters, more than the " + limit + " the processor encodes with model [" + target.getValue() + "]");
+                        + " characters, more than the " + limit + " the processor encodes with model [" + model + "]");
                 }
                 if (unchanged && previousSource.get(target.getKey()) != null) {
                     doc.setFieldValue(target.getKey(), previousSource.get(target.getKey())); // skip_existing: same input, same vectors
                     continue;
                 }
-                byModel.computeIfAbsent(target.getValue(), m -> new ArrayList<>())
-                    .add(new Target(docIndex, source.getKey(), target.getKey(), input, multiVector));
+                byModel.computeIfAbsent(model, m -> new ArrayList<>())
+                    .add(new Target(docIndex, source.getKey(), target.getKey(), input, multiVector, target.getValue().poolFactor()));
             }
         }
     }
@@ -298,25 +320,55 @@ public final class MultiVectorEmbedProcessor extends AbstractProcessor {
             if (maxChars < 1) {
                 throw ConfigurationUtils.newConfigurationException(TYPE, tag, "max_chars", "must be at least 1, got [" + maxChars + "]");
             }
-            Map<String, Map<String, String>> fieldMap = new LinkedHashMap<>();
+            Map<String, Map<String, TargetSpec>> fieldMap = new LinkedHashMap<>();
             for (Map.Entry<String, Object> source : rawMap.entrySet()) {
                 if (!(source.getValue() instanceof Map<?, ?> targets) || targets.isEmpty()) {
                     throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field_map",
                         "[" + source.getKey() + "] must map target fields to model ids");
                 }
-                Map<String, String> checked = new LinkedHashMap<>();
+                Map<String, TargetSpec> checked = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> target : targets.entrySet()) {
-                    String model = String.valueOf(target.getValue());
                     try {
-                        inference.encoder(model);
+                        checked.put(String.valueOf(target.getKey()), targetSpec(String.valueOf(target.getKey()), target.getValue()));
                     } catch (IllegalArgumentException e) {
                         throw ConfigurationUtils.newConfigurationException(TYPE, tag, "field_map", e.getMessage());
                     }
-                    checked.put(String.valueOf(target.getKey()), model);
                 }
                 fieldMap.put(source.getKey(), checked);
             }
             return new MultiVectorEmbedProcessor(tag, description, fieldMap, skipExisting, maxChars, inference, fieldModels, client);
+        }
+
+        /** A target's value: a model id, or {@code {"model": id, "pool_factor": n}} for a token model. */
+        private TargetSpec targetSpec(String field, Object value) {
+            if (value instanceof Map<?, ?> options) {
+                for (Object key : options.keySet()) {
+                    if (key.equals("model") == false && key.equals("pool_factor") == false) {
+                        throw new IllegalArgumentException("target [" + field + "]: unknown option [" + key + "]; accepted: [model, pool_factor]");
+                    }
+                }
+                if (!(options.get("model") instanceof String model)) {
+                    throw new IllegalArgumentException("target [" + field + "] needs [model], a model id");
+                }
+                Object factor = options.get("pool_factor");
+                int poolFactor = 1;
+                if (factor != null) {
+                    if (!(factor instanceof Integer || factor instanceof Long || factor instanceof Short)
+                        || ((Number) factor).longValue() < 1 || ((Number) factor).longValue() > TokenPooling.MAX_POOL_FACTOR) {
+                        throw new IllegalArgumentException("target [" + field + "]: [pool_factor] must be an integer between 1 and "
+                            + TokenPooling.MAX_POOL_FACTOR + ", got [" + factor + "]");
+                    }
+                    poolFactor = ((Number) factor).intValue();
+                }
+                if (inference.encoder(model).kind().isMultiVector() == false && factor != null) {
+                    throw new IllegalArgumentException("target [" + field + "]: [pool_factor] pools token vectors, and model [" + model
+                        + "] is " + inference.encoder(model).kind().jsonName() + " (one vector per input)");
+                }
+                return new TargetSpec(model, poolFactor);
+            }
+            String model = String.valueOf(value);
+            inference.encoder(model);
+            return new TargetSpec(model, 1);
         }
     }
 }
