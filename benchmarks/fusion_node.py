@@ -36,7 +36,10 @@ def build(url, args, rng):
             "title": {"type": "text"},
             "d64": {"type": "dense_vector", "dims": 64, "similarity": "l2"},
             "d32": {"type": "dense_vector", "dims": 32, "similarity": "l2"},
-            "tokens": {"type": "multi_vector", "dims": 32, "element_type": "float"}}}})
+            "tokens": {"type": "multi_vector", "dims": 32, "element_type": "float"},
+            # --first-stage: the same matrices with a first-stage index, for the fusion-subquery comparison
+            **({"tokens_fde": {"type": "multi_vector", "dims": 32, "element_type": "float", "index_options": {"type": "fde_hnsw"}}}
+               if args.first_stage else {})}}})
     centers64, centers32 = rng.normal(size=(64, 64)), rng.normal(size=(64, 32))
     started = time.time()
     for start in range(0, args.docs, 1000):
@@ -47,6 +50,8 @@ def build(url, args, rng):
                    "d64": np.round(centers64[c] + rng.normal(scale=0.6, size=64), 4).tolist(),
                    "d32": np.round(centers32[c] + rng.normal(scale=0.6, size=32), 4).tolist(),
                    "tokens": np.round(centers32[rng.integers(0, 64, 8)] + rng.normal(scale=0.4, size=(8, 32)), 4).tolist()}
+            if args.first_stage:
+                doc["tokens_fde"] = doc["tokens"]
             lines.append(json.dumps({"index": {"_id": str(i)}}))
             lines.append(json.dumps(doc))
         result = call(url, "POST", "/fz_bench/_bulk", "\n".join(lines) + "\n", ndjson=True)
@@ -97,6 +102,8 @@ def main():
     parser.add_argument("--shards", type=int, default=3)
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--window", type=int, default=100)
+    parser.add_argument("--first-stage", action="store_true",
+                        help="only: fusion with the MaxSim subquery exact vs through the first-stage index (fde_hnsw)")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     model, flags = cpu()
@@ -114,6 +121,9 @@ def main():
             search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": warm}}})
             search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}},
                    "?search_pipeline=hybrid_rrf")
+    if args.first_stage:
+        first_stage(url, workload, window, args.queries)
+        return
     pool = ThreadPoolExecutor(max_workers=4)
     print()
     print("| N | slowest subquery alone p50 / p99 ms | fusion p50 / p99 ms | client-side sequential p50 / p99 | "
@@ -160,6 +170,32 @@ def main():
         hybrid_bad += page != full[10:20]
     print(f"Page 2 not a slice of the size-20 list: fusion {ours_bad}/{len(workload)}, "
           f"hybrid (pagination_depth = from + size) {hybrid_bad}/{len(workload)}")
+
+
+def first_stage(url, workload, window, repeats):
+    """The MaxSim subquery of a 3-way fusion (d64, tokens, match) exact against through the first-stage index: latency of
+    the subquery alone and of the fusion, and how many of the fused top 10 stay the same."""
+    def with_field(queries, field):
+        return [{"vector": {**q["vector"], "field": field}} if q.get("vector", {}).get("field") == "tokens" else q for q in queries]
+
+    def fused(i, field):
+        body = {"size": 10, "_source": False, "query": {"fusion": {"queries": with_field(workload[i][:2] + workload[i][3:4], field),
+                                                                    "window_size": window}}}
+        return [h["_id"] for h in search(url, body)["hits"]["hits"]]
+
+    t = interleaved({
+        "exact alone": lambda i: search(url, {"size": window, "_source": False, "query": with_field(workload[i][1:2], "tokens")[0]}),
+        "first-stage alone": lambda i: search(url, {"size": window, "_source": False, "query": with_field(workload[i][1:2], "tokens_fde")[0]}),
+        "exact fusion": lambda i: fused(i, "tokens"),
+        "first-stage fusion": lambda i: fused(i, "tokens_fde")}, repeats)
+    same = sum(len(set(fused(i, "tokens")) & set(fused(i, "tokens_fde"))) for i in range(repeats)) / (10 * repeats)
+    print("\n| MaxSim subquery | alone p50 / p99 ms | in fusion (d64 + MaxSim + match) p50 / p99 ms |")
+    print("|---|---|---|")
+    for name in ("exact", "first-stage"):
+        alone, fusion = t[f"{name} alone"], t[f"{name} fusion"]
+        print(f"| {name} | {alone[0]:.1f} / {alone[1]:.1f} | {fusion[0]:.1f} / {fusion[1]:.1f} |")
+    print(f"\nFused top 10 the same with the first-stage subquery as with the exact one: {same:.3f}; "
+          f"fusion with first stage vs exact (p50): {t['exact fusion'][0] / t['first-stage fusion'][0]:.2f}x")
 
 
 if __name__ == "__main__":
