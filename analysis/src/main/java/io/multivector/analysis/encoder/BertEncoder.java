@@ -1,6 +1,7 @@
 package io.multivector.analysis.encoder;
 
 import io.multivector.analysis.tokenizer.Encoding;
+import io.multivector.analysis.tokenizer.SpecialTokens;
 import io.multivector.analysis.tokenizer.TextTokenizer;
 
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class BertEncoder implements Encoder {
         if (encoding.queryAugmentation() && kind != ModelKind.TEXT_TOKENS) {
             throw new IllegalArgumentException("[query_augmentation] is only for text_tokens models");
         }
-        if (encoding.queryAugmentation() && session.tokenizer().maskId() < 0) {
+        if (encoding.queryAugmentation() && session.tokenizer().specialTokens().mask() < 0) {
             throw new IllegalArgumentException("[query_augmentation] pads queries with the mask token, and the tokenizer.json has none"
                 + " ([MASK] or <mask>)");
         }
@@ -170,7 +171,7 @@ public final class BertEncoder implements Encoder {
         int queryLength = textEncoding.queryLength();
         if (asQuery && textEncoding.queryAugmentation() && encoding.length() < queryLength) {
             long[] padded = Arrays.copyOf(encoding.ids(), queryLength);
-            Arrays.fill(padded, encoding.length(), queryLength, tokenizer.maskId());
+            Arrays.fill(padded, encoding.length(), queryLength, tokenizer.specialTokens().mask());
             encoding = new Encoding(padded, Arrays.copyOf(encoding.punctuation(), queryLength));
         }
         return encoding;
@@ -223,9 +224,10 @@ public final class BertEncoder implements Encoder {
 
     private float[][] tokens(float[][] states, Encoding encoding, boolean asQuery, TextTokenizer tokenizer) {
         List<float[]> kept = new ArrayList<>();
+        SpecialTokens specials = tokenizer.specialTokens();
         for (int t = 0; t < encoding.length(); t++) {
             long tokenId = encoding.ids()[t];
-            boolean special = tokenId == tokenizer.clsId() || tokenId == tokenizer.sepId() || (t == 1 && documentMarkerId >= 0);
+            boolean special = tokenId == specials.cls() || tokenId == specials.sep() || (t == 1 && documentMarkerId >= 0);
             if (asQuery == false && (special || encoding.punctuation()[t])) {
                 continue;
             }

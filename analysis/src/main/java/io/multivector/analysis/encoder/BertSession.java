@@ -43,7 +43,7 @@ public final class BertSession implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             long[] row = ids.get(b);
             for (int t = 0; t < length; t++) {
-                flatIds[b * length + t] = t < row.length ? row[t] : tokenizer.padId();
+                flatIds[b * length + t] = t < row.length ? row[t] : tokenizer.specialTokens().pad();
                 mask[b * length + t] = t < row.length ? 1 : 0;
             }
         }

@@ -25,10 +25,7 @@ final class HuggingFaceNativeTokenizer implements TextTokenizer {
 
     private final HuggingFaceTokenizer tokenizer;
     private final Map<String, Integer> vocabulary;
-    private final int clsId;
-    private final int sepId;
-    private final int padId;
-    private final int maskId;
+    private final SpecialTokens specialTokens;
 
     HuggingFaceNativeTokenizer(byte[] json, JsonNode root, Map<String, Integer> vocabulary) throws IOException {
         this.tokenizer = open(json);
@@ -36,11 +33,10 @@ final class HuggingFaceNativeTokenizer implements TextTokenizer {
         ai.djl.huggingface.tokenizers.Encoding empty = tokenizer.encode("", true, false);
         long[] specials = empty.getIds();
         // a template such as "<s> $A </s>" puts one token before the text and one after; a model without one adds none
-        this.clsId = specials.length >= 2 ? (int) specials[0] : -1;
-        this.sepId = specials.length >= 1 ? (int) specials[specials.length - 1] : -1;
         JsonNode padding = root.path("padding").path("pad_id");
-        this.padId = padding.isInt() ? padding.asInt() : firstId(vocabulary, 0, "<pad>", "[PAD]");
-        this.maskId = firstId(vocabulary, -1, "<mask>", "[MASK]");
+        this.specialTokens = new SpecialTokens(specials.length >= 2 ? (int) specials[0] : -1,
+            specials.length >= 1 ? (int) specials[specials.length - 1] : -1,
+            padding.isInt() ? padding.asInt() : firstId(vocabulary, 0, "<pad>", "[PAD]"), firstId(vocabulary, -1, "<mask>", "[MASK]"));
     }
 
     private static int firstId(Map<String, Integer> vocabulary, int none, String... tokens) {
@@ -130,23 +126,8 @@ final class HuggingFaceNativeTokenizer implements TextTokenizer {
     }
 
     @Override
-    public int clsId() {
-        return clsId;
-    }
-
-    @Override
-    public int sepId() {
-        return sepId;
-    }
-
-    @Override
-    public int padId() {
-        return padId;
-    }
-
-    @Override
-    public int maskId() {
-        return maskId;
+    public SpecialTokens specialTokens() {
+        return specialTokens;
     }
 
     @Override

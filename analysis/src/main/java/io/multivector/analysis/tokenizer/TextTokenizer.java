@@ -12,17 +12,8 @@ public interface TextTokenizer extends AutoCloseable {
     /** The id of a token of the vocabulary or of the added tokens, as written there (e.g. {@code [unused0]}), or null. */
     Integer tokenId(String token);
 
-    /** The token put first ([CLS], &lt;s&gt;), or -1 when the tokenizer.json adds none. */
-    int clsId();
-
-    /** The token put last ([SEP], &lt;/s&gt;), or -1 when the tokenizer.json adds none. */
-    int sepId();
-
-    /** The padding token of batches. */
-    int padId();
-
-    /** The mask token ([MASK], &lt;mask&gt;) that pads augmented queries, or -1 when the vocabulary has none. */
-    int maskId();
+    /** The ids of the special tokens. */
+    SpecialTokens specialTokens();
 
     /** Frees native resources, if any. */
     @Override

@@ -24,10 +24,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
     private final boolean lowercase;
     private final boolean stripAccents;
     private final int unkId;
-    private final int clsId;
-    private final int sepId;
-    private final int padId;
-    private final int maskId;
+    private final SpecialTokens specialTokens;
     /** Tokens matched in the raw text before anything else ([CLS], [MASK], ...), longest first, and their ids. */
     private final List<String> addedTokens;
     private final Map<String, Integer> addedTokenIds;
@@ -48,10 +45,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
         JsonNode strip = normalizer.path("strip_accents");
         this.stripAccents = strip.isNull() || strip.isMissingNode() ? lowercase : strip.asBoolean();
         this.unkId = id(model.path("unk_token").asText("[UNK]"));
-        this.clsId = id("[CLS]");
-        this.sepId = id("[SEP]");
-        this.padId = id("[PAD]");
-        this.maskId = id("[MASK]");
+        this.specialTokens = new SpecialTokens(id("[CLS]"), id("[SEP]"), id("[PAD]"), id("[MASK]"));
         List<String> added = new ArrayList<>();
         Map<String, Integer> addedIds = new HashMap<>();
         for (JsonNode token : root.path("added_tokens")) {
@@ -85,7 +79,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
     public Encoding encode(String text, int maxTokens) {
         List<Integer> ids = new ArrayList<>();
         List<Boolean> punctuation = new ArrayList<>();
-        ids.add(clsId);
+        ids.add(specialTokens.cls());
         punctuation.add(false);
         int from = 0;
         for (int at = 0; at <= text.length(); at++) {
@@ -114,7 +108,7 @@ public final class WordPieceTokenizer implements TextTokenizer {
             out[i] = ids.get(i);
             punct[i] = punctuation.get(i);
         }
-        out[keep] = sepId;
+        out[keep] = specialTokens.sep();
         return new Encoding(out, punct);
     }
 
@@ -129,23 +123,8 @@ public final class WordPieceTokenizer implements TextTokenizer {
     }
 
     @Override
-    public int clsId() {
-        return clsId;
-    }
-
-    @Override
-    public int sepId() {
-        return sepId;
-    }
-
-    @Override
-    public int padId() {
-        return padId;
-    }
-
-    @Override
-    public int maskId() {
-        return maskId;
+    public SpecialTokens specialTokens() {
+        return specialTokens;
     }
 
     String normalize(String text) {

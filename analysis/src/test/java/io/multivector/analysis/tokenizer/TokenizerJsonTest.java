@@ -43,10 +43,10 @@ public class TokenizerJsonTest {
     @Test
     public void unigramSpecialTokensAndTruncation() throws IOException {
         try (TextTokenizer t = unigram()) {
-            assertEquals(TinyUnigramTokenizerJson.BOS, t.clsId());
-            assertEquals(TinyUnigramTokenizerJson.EOS, t.sepId());
-            assertEquals(TinyUnigramTokenizerJson.PAD, t.padId());
-            assertEquals(TinyUnigramTokenizerJson.MASK, t.maskId());
+            assertEquals(TinyUnigramTokenizerJson.BOS, t.specialTokens().cls());
+            assertEquals(TinyUnigramTokenizerJson.EOS, t.specialTokens().sep());
+            assertEquals(TinyUnigramTokenizerJson.PAD, t.specialTokens().pad());
+            assertEquals(TinyUnigramTokenizerJson.MASK, t.specialTokens().mask());
             assertEquals(Integer.valueOf(id("\u2581cat")), t.tokenId("\u2581cat"));
             assertNull(t.tokenId("dog"));
             // cut to 4: <s>, two pieces, </s>
@@ -95,7 +95,7 @@ public class TokenizerJsonTest {
             assertEquals(4, hf.encode("a cat", 100_000).length());
             long[] cut = hf.encode(words, 10).ids();
             assertArrayEquals(java.encode(words, 10).ids(), cut);
-            assertEquals(hf.sepId(), cut[9]);
+            assertEquals(hf.specialTokens().sep(), cut[9]);
         }
     }
 
