@@ -15,12 +15,7 @@ if [[ ${1:-} == --text ]]; then
   out=target/first-stage
   if [[ ! -f $out/passages.tok || ! -f $out/queries.tok ]]; then
     [[ -f $out/passages.txt ]] || (cd benchmarks && python3 first_stage_corpus.py --cache ../target/quality --out "../$out") >&2
-    mvn_batch -pl analysis test-compile
-    mvn_batch -pl analysis dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-    encode() {
-      "$JAVA_HOME/bin/java" -Xmx4g -cp "analysis/target/test-classes:analysis/target/classes:$(cat analysis/target/bench.classpath)" \
-        io.multivector.analysis.bench.EncodeTokenCorpus "$@"
-    }
+    encode() { run_analysis_main test-compile 4g io.multivector.analysis.bench.EncodeTokenCorpus "$@"; }
     encode "$out/queries.txt" "$out/queries.tok.tmp" query && mv "$out/queries.tok.tmp" "$out/queries.tok"
     encode "$out/passages.txt" "$out/passages.tok.tmp" document && mv "$out/passages.tok.tmp" "$out/passages.tok"
   fi

@@ -37,13 +37,11 @@ for f in files:
 open(out, "w").write("\n".join(picked["en"] + picked["other"]) + "\n")
 PY
 python3 -c "import sys; sys.path.insert(0, 'benchmarks'); import machine; m, f = machine.cpu(); print('CPU:', m, '| flags:', ' '.join(f))"
-mvn_batch -pl analysis process-test-classes # the tests' tokenizer.json files
-mvn_batch -pl analysis dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 minilm=analysis/target/classes/io/multivector/analysis/models/minilm/all-minilm-l6-v2-q-tokenizer.json
 clip=analysis/target/test-models/reference/clip-tokenizer.json
 unigram=analysis/target/test-models/unigram-test/tokenizer.json
-"$JAVA_HOME/bin/java" -Xmx1g -cp "analysis/target/test-classes:analysis/target/classes:$(cat analysis/target/bench.classpath)" \
-  io.multivector.analysis.bench.TokenizerBenchmark "$work/corpus.txt" "$work" "$minilm" "$clip" "$unigram" 2> >(grep -v "^SLF4J" >&2)
+# process-test-classes: the tests' tokenizer.json files
+run_analysis_main process-test-classes 1g io.multivector.analysis.bench.TokenizerBenchmark "$work/corpus.txt" "$work" "$minilm" "$clip" "$unigram" 2> >(grep -v "^SLF4J" >&2)
 if ! command -v node >/dev/null; then
   echo "no node: the tokenizers.js comparison is skipped"; exit 0
 fi

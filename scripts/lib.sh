@@ -49,6 +49,16 @@ run_codec_main() {
     "$main" "$@" 2>&1 | grep --line-buffered -v "^WARNING: Using incubator"
 }
 
+# Runs a main class of the analysis module's test classes (encoder and tokenizer benchmarks) on the test classpath;
+# the goal is what must be built first (test-compile, or process-test-classes for the tests' model files).
+run_analysis_main() {
+  local goal=$1 heap=$2 main=$3; shift 3
+  mvn_batch -pl analysis "$goal"
+  mvn_batch -pl analysis dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+  "$JAVA_HOME/bin/java" "-Xmx$heap" -cp "$ROOT/analysis/target/test-classes:$ROOT/analysis/target/classes:$(cat "$ROOT/analysis/target/bench.classpath")" \
+    "$main" "$@"
+}
+
 # The MaxSim benchmarks' --avx2: the JVM plans vectors as on an AVX2 CPU and the native kernels are capped to
 # AVX2, so an AVX-512 machine runs what an AVX2 one would. Sets CODEC_JAVA_OPTS and the remaining args in ARGS.
 avx2_option() {
