@@ -73,7 +73,7 @@ final class NativeMaxSim {
     }
 
     private static Kernel best(List<Kernel> kernels) {
-        return kernels.stream().filter(Kernel::runsHere).findFirst().orElse(null);
+        return runnable(kernels).stream().findFirst().orElse(null);
     }
 
     /** The kernels of a list that this CPU runs under the cap: what the tests compare against the reference. */
