@@ -4,6 +4,7 @@ import io.multivector.analysis.ModelRegistry;
 import io.multivector.plugin.ingest.LazyProcessorFactory;
 import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
 import io.multivector.plugin.fusion.FusedDocsQueryBuilder;
+import io.multivector.plugin.fusion.DocRefs;
 import io.multivector.plugin.fusion.FusionActionFilter;
 import io.multivector.plugin.fusion.FusionExecutor;
 import io.multivector.plugin.fusion.FusionHitFields;
@@ -14,7 +15,7 @@ import org.opensearch.plugins.SearchPipelinePlugin;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
 import io.multivector.plugin.search.HideVectorsFetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhase;
-import io.multivector.plugin.search.IncludeVectorsExt;
+import io.multivector.plugin.search.MultiVectorExt;
 import io.multivector.plugin.search.ScrollKeepsVectorsFilter;
 import io.multivector.rest.PluginInventory;
 import org.opensearch.action.support.ActionFilter;
@@ -175,12 +176,12 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<FetchSubPhase> getFetchSubPhases(FetchPhaseConstructionContext context) {
-        return List.of(new HideVectorsFetchSubPhase(), new FusionHitFields());
+        return List.of(new HideVectorsFetchSubPhase(), new FusionHitFields(), new DocRefs());
     }
 
     @Override
     public List<SearchExtSpec<?>> getSearchExts() {
-        return List.of(new SearchExtSpec<>(IncludeVectorsExt.NAME, IncludeVectorsExt::new, IncludeVectorsExt::fromXContent));
+        return List.of(new SearchExtSpec<>(MultiVectorExt.NAME, MultiVectorExt::new, MultiVectorExt::fromXContent));
     }
 
     @Override

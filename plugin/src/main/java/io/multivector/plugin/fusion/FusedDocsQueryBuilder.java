@@ -40,6 +40,15 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
         this.hits = List.copyOf(hits);
     }
 
+    /** Finds {@code docs} (e.g. to read their {@code _id}s); their scores mean nothing. */
+    static FusedDocsQueryBuilder lookup(List<RankedList.Doc> docs) {
+        List<FusedHit> hits = new ArrayList<>(docs.size());
+        for (RankedList.Doc doc : docs) {
+            hits.add(new FusedHit(doc, 1, false, 1, hits.size() + 1, new int[0], new float[0], new float[0]));
+        }
+        return new FusedDocsQueryBuilder("lookup", List.of(), false, hits);
+    }
+
     public FusedDocsQueryBuilder(StreamInput in) throws IOException {
         super(in);
         method = in.readString();
@@ -48,10 +57,22 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
         int size = in.readVInt();
         List<FusedHit> read = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            read.add(new FusedHit(new RankedList.Doc(in.readString(), in.readString()), in.readFloat(), in.readBoolean(), in.readFloat(),
+            read.add(new FusedHit(readDoc(in), in.readFloat(), in.readBoolean(), in.readFloat(),
                 in.readVInt(), in.readVIntArray(), in.readFloatArray(), in.readFloatArray()));
         }
         hits = List.copyOf(read);
+    }
+
+    private static RankedList.Doc readDoc(StreamInput in) throws IOException {
+        return new RankedList.Doc(in.readString(), in.readOptionalString(), in.readInt(), in.readInt(), in.readLong());
+    }
+
+    private static void writeDoc(StreamOutput out, RankedList.Doc doc) throws IOException {
+        out.writeString(doc.index());
+        out.writeOptionalString(doc.id());
+        out.writeInt(doc.shard());
+        out.writeInt(doc.luceneDoc());
+        out.writeLong(doc.view());
     }
 
     @Override
@@ -61,8 +82,7 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
         out.writeBoolean(subqueryScores);
         out.writeVInt(hits.size());
         for (FusedHit hit : hits) {
-            out.writeString(hit.doc().index());
-            out.writeString(hit.doc().id());
+            writeDoc(out, hit.doc());
             out.writeFloat(hit.score());
             out.writeBoolean(hit.reranked());
             out.writeFloat(hit.fusedScore());
@@ -84,17 +104,15 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
     @Override
     protected Query doToQuery(QueryShardContext context) {
         String index = context.index().getName();
-        List<FusedHit> here = hits.stream().filter(hit -> hit.doc().index().equals(index)).toList();
+        int shard = context.getShardId();
+        // a list by reference names each document's shard; a list by id may hold it in any shard of its index
+        List<FusedHit> here = hits.stream().filter(hit -> hit.doc().index().equals(index)
+            && (hit.doc().isRef() == false || hit.doc().shard() == shard)).toList();
         if (here.isEmpty()) {
             return new MatchNoDocsQuery("no fused document in index [" + index + "]");
         }
-        String[] ids = new String[here.size()];
-        float[] scores = new float[here.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = here.get(i).doc().id();
-            scores[i] = here.get(i).score();
-        }
-        return new FusedDocsQuery(ids, scores, i -> explain(here.get(i)), this);
+        return new FusedDocsQuery(here.stream().map(FusedHit::doc).toList(), here.stream().map(FusedHit::score).toList(),
+            i -> explain(here.get(i)), this);
     }
 
     /** The hit's score, from which fused rank, and each subquery's rank, raw score and weighted share. */
@@ -145,7 +163,7 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
             List<FusedHit> hits = new ArrayList<>();
             for (Object entry : (List<?>) body.get("docs")) {
                 Map<?, ?> doc = (Map<?, ?>) entry;
-                hits.add(new FusedHit(new RankedList.Doc((String) doc.get("_index"), (String) doc.get("_id")), number(doc.get("score")),
+                hits.add(new FusedHit(doc(doc), number(doc.get("score")),
                     Boolean.TRUE.equals(doc.get("reranked")), number(doc.get("fused_score")), ((Number) doc.get("fused_rank")).intValue(),
                     ((List<?>) doc.get("ranks")).stream().mapToInt(rank -> ((Number) rank).intValue()).toArray(),
                     floats(doc.get("scores")), floats(doc.get("contributions"))));
@@ -160,8 +178,16 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
             return builder.queryName((String) body.get(NAME_FIELD.getPreferredName()));
         } catch (ClassCastException | NullPointerException e) {
             throw new ParsingException(parser.getTokenLocation(), "[" + NAME + "] is the list a [fusion] query writes: "
-                + "method, subqueries and docs with _index, _id, score, fused_score, fused_rank, ranks, scores and contributions", e);
+                + "method, subqueries and docs with _index, _id (or _ref: shard, Lucene doc, reader view), score, fused_score, fused_rank, ranks, scores and contributions", e);
         }
+    }
+
+    private static RankedList.Doc doc(Map<?, ?> doc) {
+        if (doc.get("_ref") instanceof List<?> ref) {
+            return RankedList.Doc.byRef((String) doc.get("_index"), ((Number) ref.get(0)).intValue(), ((Number) ref.get(1)).intValue(),
+                ((Number) ref.get(2)).longValue());
+        }
+        return RankedList.Doc.byId((String) doc.get("_index"), (String) doc.get("_id"));
     }
 
     private static float number(Object value) {
@@ -182,7 +208,13 @@ public final class FusedDocsQueryBuilder extends AbstractQueryBuilder<FusedDocsQ
         builder.startObject(NAME).field("method", method).field("subqueries", subqueries).field("subquery_scores", subqueryScores)
             .startArray("docs");
         for (FusedHit hit : hits) {
-            builder.startObject().field("_index", hit.doc().index()).field("_id", hit.doc().id()).field("score", hit.score())
+            builder.startObject().field("_index", hit.doc().index());
+            if (hit.doc().isRef()) {
+                builder.array("_ref", hit.doc().shard(), hit.doc().luceneDoc(), hit.doc().view());
+            } else {
+                builder.field("_id", hit.doc().id());
+            }
+            builder.field("score", hit.score())
                 .field("reranked", hit.reranked()).field("fused_score", hit.fusedScore()).field("fused_rank", hit.fusedRank())
                 .array("ranks", hit.ranks()).array("scores", hit.raw()).array("contributions", hit.contributions()).endObject();
         }

@@ -11,7 +11,7 @@ final class Fuser {
 
     private Fuser() {}
 
-    /** The fused list, best first, cut to the options' window, ties ordered and made strict by {@link #strictlyDecreasing}. */
+    /** The fused list, best first, cut to the options' window, ties ordered (best rank, then {@link #compareRanks}) and made strict by {@link #strictlyDecreasing}. */
     static List<FusedHit> fuse(List<RankedList> lists, FusionOptions options) {
         FusionMethod method = options.fusionMethod();
         int n = lists.size();
@@ -35,7 +35,7 @@ final class Fuser {
         }
         List<FusedHit> ordered = new ArrayList<>(hits.values());
         Comparator<FusedHit> bySum = Comparator.comparingDouble(hit -> -sums.get(hit.doc())[0]);
-        ordered.sort(bySum.thenComparingInt(FusedHit::bestRank).thenComparing(FusedHit::doc));
+        ordered.sort(bySum.thenComparingInt(FusedHit::bestRank).thenComparing(Fuser::compareRanks).thenComparing(FusedHit::doc, RankedList.Doc.ORDER));
         List<FusedHit> window = ordered.subList(0, Math.min(ordered.size(), options.windowSize()));
         List<FusedHit> result = new ArrayList<>(window.size());
         for (int i = 0; i < window.size(); i++) {
@@ -44,6 +44,20 @@ final class Fuser {
             result.add(new FusedHit(hit.doc(), score, false, score, i + 1, hit.ranks(), hit.raw(), hit.contributions()));
         }
         return strictlyDecreasing(result);
+    }
+
+    /**
+     * Equal sums and best ranks: the better rank in the first subquery where they differ (absent counts as last). Two
+     * documents never hold the same place in one list, so this orders any two documents without reading their ids.
+     */
+    private static int compareRanks(FusedHit a, FusedHit b) {
+        for (int i = 0; i < a.ranks().length; i++) {
+            int byRank = Integer.compareUnsigned(a.ranks()[i] - 1, b.ranks()[i] - 1); // 0 (absent) wraps around to last
+            if (byRank != 0) {
+                return byRank;
+            }
+        }
+        return 0;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.multivector.plugin.fusion;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.search.SearchAction;
 import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.support.ActionFilter;
 import org.opensearch.action.support.ActionFilterChain;
 import org.opensearch.cluster.ClusterState;
@@ -11,6 +12,7 @@ import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.index.IndexSettings;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.search.pipeline.PipelineConfiguration;
 import org.opensearch.search.pipeline.SearchPipelineMetadata;
 import org.opensearch.tasks.Task;
@@ -50,8 +52,38 @@ public final class FusionActionFilter implements ActionFilter {
             chain.proceed(task, action, request, listener);
             return;
         }
-        executor.get().resolve((SearchRequest) request, FusionOptions.NONE, ActionListener.wrap(
-            fused -> chain.proceed(task, action, (Request) fused, listener), listener::onFailure));
+        SearchRequest search = (SearchRequest) request;
+        SearchSourceBuilder original = search.source();
+        String preference = search.preference();
+        executor.get().resolve(search, FusionOptions.NONE, true, ActionListener.wrap(
+            fused -> chain.proceed(task, action, (Request) fused, (ActionListener<Response>) againIfViewChanged(search, original, preference,
+                (ActionListener<SearchResponse>) listener)), listener::onFailure));
+    }
+
+    /**
+     * A fused list by reference found another reader view on a shard (a refresh with changes came in between): the
+     * fusion runs again, by id, and its search with it; the first response is dropped.
+     */
+    private ActionListener<SearchResponse> againIfViewChanged(SearchRequest request, SearchSourceBuilder original, String preference,
+                                                              ActionListener<SearchResponse> listener) {
+        Runnable again = () -> {
+            request.source(original);
+            request.preference(preference);
+            executor.get().searchById(request, listener);
+        };
+        return ActionListener.wrap(response -> {
+            if (FusionExecutor.viewChanged(response)) {
+                again.run();
+            } else {
+                listener.onResponse(response);
+            }
+        }, e -> {
+            if (FusionExecutor.viewChanged(e)) {
+                again.run();
+            } else {
+                listener.onFailure(e);
+            }
+        });
     }
 
     /** Whether the pipeline OpenSearch will run for this request holds a {@code multivector_fusion} processor (as core resolves it). */

@@ -1,10 +1,5 @@
 package io.multivector.plugin.fusion;
 
-import org.opensearch.ExceptionsHelper;
-import org.opensearch.OpenSearchStatusException;
-import org.opensearch.action.search.MultiSearchRequest;
-import org.opensearch.action.search.MultiSearchResponse;
-import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Setting;
@@ -14,12 +9,11 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
-import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,13 +38,15 @@ public final class FusionExecutor {
 
     private final Client client;
     private final SubqueryRewrites rewrites;
+    private final Subsearches subsearches;
     private final FusionInFlight inFlight;
     private volatile long maxWindowHits = MAX_WINDOW_HITS.getDefault(Settings.EMPTY);
 
     public FusionExecutor(Client client, NamedXContentRegistry registry, FusionInFlight inFlight) {
-        this.client = client;
         this.inFlight = inFlight;
+        this.client = client;
         this.rewrites = new SubqueryRewrites(registry);
+        this.subsearches = new Subsearches(client);
     }
 
     public void setMaxWindowHits(long maxWindowHits) {
@@ -73,20 +69,18 @@ public final class FusionExecutor {
         return request.source() != null && request.source().query() instanceof FusionQueryBuilder;
     }
 
-    /** The request with its top-level {@code fusion} replaced by the fused list; other requests unchanged. */
-    public void resolve(SearchRequest request, FusionOptions defaults, ActionListener<SearchRequest> listener) {
+    /**
+     * The request with its top-level {@code fusion} replaced by the fused list; other requests unchanged. By reference
+     * ({@code byRef}), the list names documents where the subqueries' reader views hold them, and the request gets
+     * the preference that sends it to the same shard copies; a fusion that meets a changed view runs again, by id
+     * the last time. Whoever runs a request by reference must run it again if it fails with {@link #viewChanged}.
+     */
+    public void resolve(SearchRequest request, FusionOptions defaults, boolean byRef, ActionListener<SearchRequest> listener) {
         if (isFusion(request) == false) {
             listener.onResponse(request);
             return;
         }
         FusionQueryBuilder fusion = (FusionQueryBuilder) request.source().query();
-        ActionListener<Fused> done = ActionListener.wrap(fused -> {
-            FusedDocsQueryBuilder list = new FusedDocsQueryBuilder(fused.method(), fused.names(), fusion.subqueryScores(), fused.hits());
-            SearchSourceBuilder source = request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName()));
-            highlightWithSubqueries(source, fusion);
-            request.source(source);
-            listener.onResponse(request);
-        }, listener::onFailure);
         long hits;
         try {
             hits = windowHits(fusion, defaults);
@@ -99,12 +93,53 @@ public final class FusionExecutor {
             return;
         }
         inFlight.start(hits); // counted in stats until the fused list is made or the fusion failed
-        ActionListener<Fused> counted = ActionListener.runAfter(done, () -> inFlight.end(hits));
+        attempt(request, fusion, defaults, byRef ? REF_ATTEMPTS : 0, ActionListener.runAfter(listener, () -> inFlight.end(hits)));
+    }
+
+    /** Fusions by reference that meet a changed reader view run again: this many times by reference, then by id. */
+    private static final int REF_ATTEMPTS = 2;
+
+    private void attempt(SearchRequest request, FusionQueryBuilder fusion, FusionOptions defaults, int refAttempts,
+                         ActionListener<SearchRequest> listener) {
+        Subsearches.Pin pin = refAttempts > 0 ? Subsearches.Pin.byRef(request) : Subsearches.Pin.byId(request);
+        ActionListener<Fused> done = ActionListener.wrap(fused -> {
+            FusedDocsQueryBuilder list = new FusedDocsQueryBuilder(fused.method(), fused.names(), fusion.subqueryScores(), fused.hits());
+            SearchSourceBuilder source = request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName()));
+            highlightWithSubqueries(source, fusion);
+            request.source(source);
+            request.preference(pin.preference);
+            if (pin.byRef) {
+                inFlight.byReference();
+            }
+            listener.onResponse(request);
+        }, e -> {
+            if (refAttempts > 0 && Subsearches.viewChanged(e)) {
+                inFlight.ranAgain();
+                attempt(request, fusion, defaults, refAttempts - 1, listener);
+            } else {
+                listener.onFailure(e);
+            }
+        });
         try {
-            fuse(request, fusion, defaults, null, counted);
+            fuse(request, fusion, defaults, null, pin, done);
         } catch (RuntimeException e) {
-            counted.onFailure(e);
+            done.onFailure(e);
         }
+    }
+
+    /** Fuses {@code request} (with no pipeline) by id and runs its search: the second try of one by reference that met another view. */
+    public void searchById(SearchRequest request, ActionListener<SearchResponse> listener) {
+        inFlight.ranAgain();
+        resolve(request, FusionOptions.NONE, false, ActionListener.wrap(fused -> client.search(fused, listener), listener::onFailure));
+    }
+
+    /** Whether a search of a fused list by reference met another reader view than its fusion's (and must run again). */
+    public static boolean viewChanged(SearchResponse response) {
+        return Arrays.stream(response.getShardFailures()).anyMatch(failure -> Subsearches.viewChanged(failure.reason()));
+    }
+
+    public static boolean viewChanged(Exception e) {
+        return Subsearches.viewChanged(e);
     }
 
     /**
@@ -133,7 +168,7 @@ public final class FusionExecutor {
     }
 
     private void fuse(SearchRequest template, FusionQueryBuilder fusion, FusionOptions defaults, QueryBuilder outerFilter,
-                      ActionListener<Fused> listener) {
+                      Subsearches.Pin pin, ActionListener<Fused> listener) {
         List<QueryBuilder> queries = fusion.queries();
         FusionOptions options = fusion.options().resolve(defaults, queries.size());
         QueryBuilder filter = and(outerFilter, fusion.filter());
@@ -154,7 +189,7 @@ public final class FusionExecutor {
             @Override
             public void onResponse(Void ignored) {
                 if (pending.decrementAndGet() == 0 && failed.get() == false) {
-                    afterFusion(template, fusion, names, options, Fuser.fuse(List.of(lists), options), listener);
+                    afterFusion(template, fusion, names, options, Fuser.fuse(List.of(lists), options), pin, listener);
                 }
             }
 
@@ -166,43 +201,36 @@ public final class FusionExecutor {
             }
         };
 
-        MultiSearchRequest searches = new MultiSearchRequest();
-        List<Integer> searched = new ArrayList<>();
+        List<QueryBuilder> searched = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
         FusionOptions nestedDefaults = new FusionOptions(defaults.method(), defaults.rankConstant(), defaults.normalization(), null,
             defaults.windowSize());
         for (int i = 0; i < queries.size(); i++) {
             int subquery = i;
             if (queries.get(i) instanceof FusionQueryBuilder nested) {
-                fuse(template, nested, nestedDefaults, filter, ActionListener.wrap(fused -> {
+                fuse(template, nested, nestedDefaults, filter, pin, ActionListener.wrap(fused -> {
                     lists[subquery] = new RankedList(names.get(subquery),
                         fused.hits().stream().map(hit -> new RankedList.Hit(hit.doc(), hit.score())).toList());
                     oneDone.onResponse(null);
-                }, e -> oneDone.onFailure(subqueryFailure(names.get(subquery), e))));
+                }, e -> oneDone.onFailure(Subsearches.failure(names.get(subquery), e))));
             } else {
-                searches.add(subsearch(template, rewrites.withFilter(queries.get(i), filter), window));
-                searched.add(i);
+                searched.add(rewrites.withFilter(queries.get(i), filter));
+                positions.add(i);
             }
         }
         if (searched.isEmpty()) {
             return;
         }
-        searches.maxConcurrentSearchRequests(searched.size());
-        client.multiSearch(searches, ActionListener.wrap(responses -> {
-            MultiSearchResponse.Item[] items = responses.getResponses();
-            for (int j = 0; j < items.length; j++) {
-                int subquery = searched.get(j);
-                if (items[j].isFailure()) {
-                    oneDone.onFailure(subqueryFailure(names.get(subquery), items[j].getFailure()));
-                    return;
-                }
-                lists[subquery] = rankedList(names.get(subquery), items[j].getResponse());
+        subsearches.lists(template, searched, positions.stream().map(names::get).toList(), window, pin, ActionListener.wrap(found -> {
+            for (int j = 0; j < found.size(); j++) {
+                lists[positions.get(j)] = found.get(j);
                 oneDone.onResponse(null);
             }
         }, oneDone::onFailure));
     }
 
     private void afterFusion(SearchRequest template, FusionQueryBuilder fusion, List<String> names, FusionOptions options,
-                             List<FusedHit> fused, ActionListener<Fused> listener) {
+                             List<FusedHit> fused, Subsearches.Pin pin, ActionListener<Fused> listener) {
         String method = options.method();
         FusionQueryBuilder.Rerank rerank = fusion.rerank();
         if (rerank == null || fused.isEmpty()) {
@@ -213,48 +241,9 @@ public final class FusionExecutor {
         // the window goes inside a vector query as its filter, so its k best are chosen among the window's documents
         QueryBuilder query = rewrites.withFilter(rewrites.withK(rerank.query(), window.size()),
             new FusedDocsQueryBuilder(method, names, false, window));
-        client.search(subsearch(template, query, window.size()), ActionListener.wrap(
-            response -> listener.onResponse(new Fused(method, names, Fuser.rerank(window, rankedList("rerank", response).hits()))),
-            e -> listener.onFailure(subqueryFailure("rerank", e))));
-    }
-
-    /** One subquery as its own search over the same indices, keeping only what fusion needs: ids and scores. */
-    private static SearchRequest subsearch(SearchRequest template, QueryBuilder query, int size) {
-        SearchRequest search = new SearchRequest(template.indices());
-        search.indicesOptions(template.indicesOptions());
-        search.routing(template.routing());
-        search.preference(template.preference());
-        search.searchType(template.searchType()); // dfs_query_then_fetch: BM25 statistics of the whole index, as asked
-        if (template.allowPartialSearchResults() != null) {
-            search.allowPartialSearchResults(template.allowPartialSearchResults());
-        }
-        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(size).fetchSource(false).trackTotalHits(false);
-        if (template.source() != null && template.source().timeout() != null) {
-            source.timeout(template.source().timeout());
-        }
-        return search.source(source);
-    }
-
-    private static RankedList rankedList(String name, SearchResponse response) {
-        List<RankedList.Hit> hits = new ArrayList<>(response.getHits().getHits().length);
-        for (SearchHit hit : response.getHits().getHits()) {
-            hits.add(new RankedList.Hit(new RankedList.Doc(hit.getIndex(), hit.getId()), hit.getScore()));
-        }
-        // equal scores come in shard and Lucene doc order, which differ between one shard and three: rank them by _index, _id
-        hits.sort(Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score()).thenComparing(RankedList.Hit::doc));
-        return new RankedList(name, hits);
-    }
-
-    private static Exception subqueryFailure(String name, Exception e) {
-        Throwable cause = ExceptionsHelper.unwrapCause(e);
-        if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
-            return e;
-        }
-        String reason = cause.getMessage();
-        if (cause instanceof SearchPhaseExecutionException phase && phase.shardFailures().length > 0) {
-            reason = phase.shardFailures()[0].reason(); // "all shards failed" says nothing; the shards' reason does
-        }
-        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
+        subsearches.lists(template, List.of(query), List.of("rerank"), window.size(), pin, ActionListener.wrap(
+            reranked -> listener.onResponse(new Fused(method, names, Fuser.rerank(window, reranked.get(0).hits()))),
+            listener::onFailure));
     }
 
     private static QueryBuilder and(QueryBuilder a, QueryBuilder b) {

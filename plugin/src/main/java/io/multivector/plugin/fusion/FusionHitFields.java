@@ -30,10 +30,11 @@ public final class FusionHitFields implements FetchSubPhase {
             return null;
         }
         String index = context.getIndexName();
-        Map<String, FusedHit> byId = new HashMap<>();
+        int shard = context.getQueryShardContext().getShardId();
+        Map<Object, FusedHit> byDoc = new HashMap<>(); // by _id, or by Lucene doc id in a list by reference
         for (FusedHit hit : fused.source.hits()) {
-            if (hit.doc().index().equals(index)) {
-                byId.put(hit.doc().id(), hit);
+            if (hit.doc().index().equals(index) && (hit.doc().isRef() == false || hit.doc().shard() == shard)) {
+                byDoc.put(hit.doc().isRef() ? (Object) hit.doc().luceneDoc() : hit.doc().id(), hit);
             }
         }
         return new FetchSubPhaseProcessor() {
@@ -42,7 +43,10 @@ public final class FusionHitFields implements FetchSubPhase {
 
             @Override
             public void process(HitContext hitContext) {
-                FusedHit hit = byId.get(hitContext.hit().getId());
+                FusedHit hit = byDoc.get(hitContext.hit().getId());
+                if (hit == null) {
+                    hit = byDoc.get(hitContext.readerContext().docBase + hitContext.docId());
+                }
                 if (hit != null) {
                     hitContext.hit().setDocumentField(FIELD, new DocumentField(FIELD, List.of(fused.source.hitDetails(hit))));
                 }

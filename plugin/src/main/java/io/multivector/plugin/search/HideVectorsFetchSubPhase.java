@@ -19,8 +19,8 @@ import java.util.Map;
 /**
  * Search hits leave the plugin's vectors out of {@code _source} unless the request names what it wants: a
  * document can carry thousands of numbers per model, which nobody reading hits wants by default. Vectors come
- * back when asked for, through {@code _source} includes, {@code fields} or {@link IncludeVectorsExt}. GET and
- * updates read the whole source; scroll searches (reindex, update by query) get {@link IncludeVectorsExt}.
+ * back when asked for, through {@code _source} includes, {@code fields} or {@link MultiVectorExt}. GET and
+ * updates read the whole source; scroll searches (reindex, update by query) get {@link MultiVectorExt}.
  */
 public final class HideVectorsFetchSubPhase implements FetchSubPhase {
 
@@ -28,7 +28,7 @@ public final class HideVectorsFetchSubPhase implements FetchSubPhase {
     public FetchSubPhaseProcessor getProcessor(FetchContext context) {
         FetchSourceContext source = context.fetchSourceContext();
         if (source == null || source.fetchSource() == false || source.includes().length > 0
-            || context.getSearchExt(IncludeVectorsExt.NAME) instanceof IncludeVectorsExt ext && ext.includeVectors()) {
+            || context.getSearchExt(MultiVectorExt.NAME) instanceof MultiVectorExt ext && ext.includeVectors()) {
             return null;
         }
         List<String> vectorFields = new ArrayList<>();

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * Scroll searches read whole documents (reindex, update by query and exports run on them), so their hits keep
- * the vectors: the filter adds {@link IncludeVectorsExt} unless the request set it itself.
+ * the vectors: the filter adds {@link MultiVectorExt} unless the request set it itself.
  */
 public final class ScrollKeepsVectorsFilter implements ActionFilter {
 
@@ -32,8 +32,8 @@ public final class ScrollKeepsVectorsFilter implements ActionFilter {
         if (SearchAction.NAME.equals(action) && request instanceof SearchRequest search && search.scroll() != null) {
             SearchSourceBuilder source = search.source() == null ? new SearchSourceBuilder() : search.source();
             List<SearchExtBuilder> exts = new ArrayList<>(source.ext());
-            if (exts.stream().noneMatch(ext -> ext instanceof IncludeVectorsExt)) {
-                exts.add(new IncludeVectorsExt(true));
+            if (exts.stream().noneMatch(ext -> ext instanceof MultiVectorExt)) {
+                exts.add(new MultiVectorExt(true, false));
                 search.source(source.ext(exts));
             }
         }

@@ -10,7 +10,7 @@ public class FuserTests extends OpenSearchTestCase {
     private static RankedList list(String name, Object... idsAndScores) {
         List<RankedList.Hit> hits = new java.util.ArrayList<>();
         for (int i = 0; i < idsAndScores.length; i += 2) {
-            hits.add(new RankedList.Hit(new RankedList.Doc("i", (String) idsAndScores[i]), ((Number) idsAndScores[i + 1]).floatValue()));
+            hits.add(new RankedList.Hit(RankedList.Doc.byId("i", (String) idsAndScores[i]), ((Number) idsAndScores[i + 1]).floatValue()));
         }
         return new RankedList(name, hits);
     }

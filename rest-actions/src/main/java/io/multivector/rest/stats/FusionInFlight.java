@@ -11,6 +11,8 @@ public final class FusionInFlight {
     private final AtomicLong windowHits = new AtomicLong();
     private final AtomicLong peakWindowHits = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
+    private final AtomicLong byReference = new AtomicLong();
+    private final AtomicLong ranAgain = new AtomicLong();
 
     public void start(long hits) {
         requests.incrementAndGet();
@@ -24,8 +26,18 @@ public final class FusionInFlight {
         windowHits.addAndGet(-hits);
     }
 
-    /** requests in flight, window hits in flight, peak window hits, fusions run since the node started. */
-    long[] snapshot() {
-        return new long[] { requests.get(), windowHits.get(), peakWindowHits.get(), total.get() };
+    /** A fusion's list named its documents by reference (Lucene doc ids in one reader view), not by _id. */
+    public void byReference() {
+        byReference.incrementAndGet();
+    }
+
+    /** A fusion by reference met a changed reader view (a refresh with changes in between) and ran again. */
+    public void ranAgain() {
+        ranAgain.incrementAndGet();
+    }
+
+    /** requests in flight, window hits in flight, peak window hits, fusions run, by reference, run again, since the node started. */
+    public long[] snapshot() {
+        return new long[] { requests.get(), windowHits.get(), peakWindowHits.get(), total.get(), byReference.get(), ranAgain.get() };
     }
 }

@@ -1,0 +1,232 @@
+package io.multivector.plugin.fusion;
+
+import io.multivector.plugin.search.MultiVectorExt;
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.SearchPhaseExecutionException;
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.ShardSearchFailure;
+import org.opensearch.common.UUIDs;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.transport.client.Client;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Runs subqueries as full distributed searches of their window (all at once, one {@code _msearch}) and returns their
+ * global ranked lists, equal scores ordered by {@code _index} and {@code _id} so that the order never depends on
+ * the shard layout.
+ * <p>
+ * By reference, hits are named by {@link DocRefs} instead of by {@code _id}: reading a random document's {@code _id}
+ * decompresses a stored-fields block (~10 µs), which for window 100 and four subqueries was a sixth of a fusion.
+ * Only documents whose score equals another's in their list have their {@code _id} read, by one more search, and
+ * only when there are such. Every search of one fusion goes to the same shard copies (one preference) and must
+ * see one reader view per shard; anything else is a {@link ViewChanged}, and the fusion runs again.
+ */
+final class Subsearches {
+
+    /** How one fusion names documents, and the view of each shard its lists saw (by reference only). */
+    static final class Pin {
+        final boolean byRef;
+        final String preference;
+        private final ConcurrentMap<String, Long> views = new ConcurrentHashMap<>();
+
+        private Pin(boolean byRef, String preference) {
+            this.byRef = byRef;
+            this.preference = preference;
+        }
+
+        /** By reference: the request's preference, or one made up for this fusion, so every round asks the same copies. */
+        static Pin byRef(SearchRequest request) {
+            return new Pin(true, request.preference() != null ? request.preference() : "multivector-fusion-" + UUIDs.randomBase64UUID());
+        }
+
+        static Pin byId(SearchRequest request) {
+            return new Pin(false, request.preference());
+        }
+
+        private void sameView(RankedList.Doc doc) {
+            Long seen = views.putIfAbsent(doc.index() + "/" + doc.shard(), doc.view());
+            if (seen != null && seen != doc.view()) {
+                throw new ViewChanged("shard [" + doc.shard() + "] of [" + doc.index() + "] showed two reader views");
+            }
+        }
+    }
+
+    /** A fusion by reference met two views of a shard: it runs again. */
+    static final class ViewChanged extends RuntimeException {
+        ViewChanged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Client client;
+
+    Subsearches(Client client) {
+        this.client = client;
+    }
+
+    /** The global lists of {@code queries}, named {@code names}, each search returning {@code size} hits. */
+    void lists(SearchRequest template, List<QueryBuilder> queries, List<String> names, int size, Pin pin,
+               ActionListener<List<RankedList>> listener) {
+        MultiSearchRequest searches = new MultiSearchRequest();
+        for (QueryBuilder query : queries) {
+            // a text query's equal scores are common (BM25 of short fields), and need ids: read them with the hits
+            searches.add(search(template, query, size, pin, SubqueryRewrites.isVectorQuery(query)));
+        }
+        searches.maxConcurrentSearchRequests(queries.size());
+        client.multiSearch(searches, ActionListener.wrap(responses -> {
+            List<List<RankedList.Hit>> lists = new ArrayList<>();
+            Map<RankedList.Doc, String> ids = new HashMap<>();
+            for (int i = 0; i < queries.size(); i++) {
+                var item = responses.getResponses()[i];
+                if (item.isFailure()) {
+                    throw failure(names.get(i), item.getFailure());
+                }
+                lists.add(hits(item.getResponse(), pin, ids));
+            }
+            orderTies(template, lists, names, pin, ids, listener);
+        }, listener::onFailure));
+    }
+
+    /** One subquery's search; by reference its hits carry where they are, not their {@code _id}. */
+    private static SearchRequest search(SearchRequest template, QueryBuilder query, int size, Pin pin, boolean refsOnly) {
+        SearchRequest search = new SearchRequest(template.indices());
+        search.indicesOptions(template.indicesOptions());
+        search.routing(template.routing());
+        search.preference(pin.preference);
+        search.searchType(template.searchType()); // dfs_query_then_fetch: BM25 statistics of the whole index, as asked
+        if (template.allowPartialSearchResults() != null) {
+            search.allowPartialSearchResults(template.allowPartialSearchResults());
+        }
+        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(size).fetchSource(false).trackTotalHits(false);
+        if (pin.byRef) {
+            source.ext(List.of(new MultiVectorExt(false, true)));
+            if (refsOnly) {
+                source.storedField("_none_");
+            }
+        }
+        if (template.source() != null && template.source().timeout() != null) {
+            source.timeout(template.source().timeout());
+        }
+        return search.source(source);
+    }
+
+    /** The response's hits, and into {@code ids} the {@code _id} of those by reference that came with theirs. */
+    private static List<RankedList.Hit> hits(SearchResponse response, Pin pin, Map<RankedList.Doc, String> ids) {
+        for (ShardSearchFailure failure : response.getShardFailures()) {
+            if (viewChanged(failure.reason())) {
+                throw new ViewChanged(failure.reason());
+            }
+        }
+        List<RankedList.Hit> hits = new ArrayList<>(response.getHits().getHits().length);
+        for (SearchHit hit : response.getHits().getHits()) {
+            RankedList.Doc doc = pin.byRef ? DocRefs.of(hit) : RankedList.Doc.byId(hit.getIndex(), hit.getId());
+            if (doc == null) {
+                throw new ViewChanged("a hit of [" + hit.getIndex() + "] came without its reference");
+            }
+            if (pin.byRef) {
+                pin.sameView(doc);
+                if (hit.getId() != null) {
+                    ids.put(doc, hit.getId());
+                }
+            }
+            hits.add(new RankedList.Hit(doc, hit.getScore()));
+        }
+        return hits;
+    }
+
+    /** Reads the {@code _id} of every document tied with another in its list (by reference; by id they are known), then orders. */
+    private void orderTies(SearchRequest template, List<List<RankedList.Hit>> lists, List<String> names, Pin pin,
+                           Map<RankedList.Doc, String> ids, ActionListener<List<RankedList>> listener) {
+        Set<RankedList.Doc> tied = new LinkedHashSet<>();
+        if (pin.byRef) {
+            for (List<RankedList.Hit> hits : lists) {
+                for (int i = 1; i < hits.size(); i++) {
+                    if (hits.get(i).score() == hits.get(i - 1).score()) {
+                        tied.add(hits.get(i - 1).doc());
+                        tied.add(hits.get(i).doc());
+                    }
+                }
+            }
+        }
+        tied.removeAll(ids.keySet());
+        if (tied.isEmpty()) {
+            listener.onResponse(ordered(lists, names, ids));
+            return;
+        }
+        SearchRequest lookup = search(template, FusedDocsQueryBuilder.lookup(List.copyOf(tied)), tied.size(), pin, false);
+        client.search(lookup, ActionListener.wrap(response -> {
+            hits(response, pin, ids); // the same view, or ViewChanged
+            if (ids.keySet().containsAll(tied) == false) {
+                throw new ViewChanged("a tied document was not found again");
+            }
+            listener.onResponse(ordered(lists, names, ids));
+        }, e -> listener.onFailure(failure("ties", e))));
+    }
+
+    private static List<RankedList> ordered(List<List<RankedList.Hit>> lists, List<String> names, Map<RankedList.Doc, String> ids) {
+        Comparator<RankedList.Hit> order = Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score())
+            .thenComparing(hit -> withId(hit.doc(), ids), RankedList.Doc.ORDER);
+        List<RankedList> result = new ArrayList<>(lists.size());
+        for (int i = 0; i < lists.size(); i++) {
+            List<RankedList.Hit> hits = new ArrayList<>(lists.get(i));
+            hits.sort(order);
+            result.add(new RankedList(names.get(i), hits));
+        }
+        return result;
+    }
+
+    private static RankedList.Doc withId(RankedList.Doc doc, Map<RankedList.Doc, String> ids) {
+        String id = ids.get(doc);
+        return id == null ? doc : new RankedList.Doc(doc.index(), id, doc.shard(), doc.luceneDoc(), doc.view());
+    }
+
+    static boolean viewChanged(String reason) {
+        return reason != null && reason.contains(FusedDocsQuery.VIEW_CHANGED);
+    }
+
+    /** Whether a failure is, or was caused by, a fusion by reference meeting another reader view. */
+    static boolean viewChanged(Exception e) {
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        if (cause instanceof ViewChanged || viewChanged(cause.getMessage())) {
+            return true;
+        }
+        if (cause instanceof SearchPhaseExecutionException phase) {
+            for (ShardSearchFailure failure : phase.shardFailures()) {
+                if (viewChanged(failure.reason())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static Exception failure(String name, Exception e) {
+        if (viewChanged(e)) {
+            return e instanceof ViewChanged ? e : new ViewChanged(e.getMessage());
+        }
+        Throwable cause = ExceptionsHelper.unwrapCause(e);
+        if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
+            return e;
+        }
+        String reason = cause.getMessage();
+        if (cause instanceof SearchPhaseExecutionException phase && phase.shardFailures().length > 0) {
+            reason = phase.shardFailures()[0].reason(); // "all shards failed" says nothing; the shards' reason does
+        }
+        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
+    }
+}
