@@ -23,11 +23,14 @@ public class FuserTests extends OpenSearchTestCase {
         return hits.stream().map(hit -> hit.doc().id()).toList();
     }
 
-    public void testEqualScoresAreOrderedByBestRankThenIdAndMadeStrict() {
-        List<FusedHit> fused = Fuser.fuse(List.of(list("a", "x", 3, "y", 2), list("b", "y", 3, "x", 2)), options("rrf", null, null, 10));
-        assertEquals(List.of("x", "y"), ids(fused));
+    public void testEqualScoresAreOrderedByBestRankThenByRanksInSubqueryOrderAndMadeStrict() {
+        List<FusedHit> fused = Fuser.fuse(List.of(list("a", "y", 3, "x", 2), list("b", "x", 3, "y", 2)), options("rrf", null, null, 10));
+        assertEquals("y is first in the first subquery", List.of("y", "x"), ids(fused));
         assertEquals(Math.nextUp(fused.get(1).score()), fused.get(0).score(), 0f);
         assertEquals(1.0 / 61 + 1.0 / 62, fused.get(1).score(), 1e-7);
+        // only in one list each, at the same rank: the one of the first subquery wins, whatever the ids
+        fused = Fuser.fuse(List.of(list("a", "p", 9, "b", 5), list("b", "q", 9, "a", 5)), options("rrf", null, null, 10));
+        assertEquals(List.of("p", "q", "b", "a"), ids(fused));
     }
 
     public void testWindowCutsTheFusedList() {
