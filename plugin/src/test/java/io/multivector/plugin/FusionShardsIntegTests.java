@@ -1,5 +1,6 @@
 package io.multivector.plugin;
 
+import io.multivector.rest.stats.FusionInFlight;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
@@ -25,7 +26,7 @@ import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
  * Fusion is exact whatever the cluster: the same documents on one shard and on three (across three nodes) give the
  * same hits with the same scores for every method, and a page is a slice of the longer list. The window holds every
  * document, so no tie is cut at its end (which of two equal-scored documents makes a window's last place is the
- * one thing the layout decides).
+ * one thing the layout decides). The three-shard index has a replica of each shard.
  */
 @OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 3)
 public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
@@ -40,7 +41,8 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
     public void testOneShardEqualsThreeShardsForEveryMethod() throws Exception {
         for (String index : new String[] { "one", "three" }) {
             assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
-                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", 0))
+                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", index.equals("one") ? 0 : 1)
+                .put("refresh_interval", "-1"))
                 .setMapping("title", "type=text", "tokens", "type=multi_vector,dims=2", "dense", "type=dense_vector,dims=2,similarity=cosine",
                     "group", "type=keyword"));
         }
@@ -55,8 +57,8 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
                 client().prepareIndex(index).setId(Integer.toString(i)).setSource(source).get();
             }
         }
-        refresh("one", "three");
         ensureGreen("one", "three");
+        refresh("one", "three"); // after recovery, and no scheduled refresh: every copy keeps one view from here on
         for (String options : new String[] { "\"method\": \"rrf\"", "\"method\": \"rrf\", \"weights\": [2, 0.5, 1]", "\"method\": \"dbsf\"",
             "\"method\": \"linear\"", "\"method\": \"linear\", \"normalization\": \"l2\"", "\"method\": \"linear\", \"normalization\": \"z_score\"",
             "\"method\": \"rrf\", \"filter\": {\"term\": {\"group\": \"a\"}}",
@@ -74,12 +76,21 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
             SearchResponse page = search("three", fusion, 10, 10);
             assertEquals(options, ids(one).subList(10, 20), ids(page));
         }
+        // with a replica per shard every round of a fusion went to the same copies (their segments, so their views,
+        // differ): no fusion met two views, and all were by reference
+        long byReference = 0;
+        for (FusionInFlight stats : internalCluster().getInstances(FusionInFlight.class)) {
+            byReference += stats.snapshot()[4];
+            assertEquals(0, stats.snapshot()[5]);
+        }
+        assertTrue("by reference: " + byReference, byReference >= 24);
     }
 
     private SearchResponse search(String index, String query, int from, int size) throws Exception {
         // BM25 over the whole index, not per shard, as the one-shard index has it
+        // no preference (the test client may pick _local, which makes a fusion go by id): lists by reference
         return client().prepareSearch(index).setSearchType(SearchType.DFS_QUERY_THEN_FETCH).setQuery(parse(query))
-            .setFrom(from).setSize(size).setFetchSource(false).get();
+            .setFrom(from).setSize(size).setFetchSource(false).setPreference(null).get();
     }
 
     private QueryBuilder parse(String json) throws Exception {

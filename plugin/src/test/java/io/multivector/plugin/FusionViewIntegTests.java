@@ -77,7 +77,8 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
                 {"fusion": {"window_size": 50, "queries": [{"match": {"title": "warm jacket"}},
                   {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 50, "num_candidates": 100}}]}}""");
             for (int i = 0; i < 60; i++) {
-                SearchResponse response = client().prepareSearch("live").setQuery(fusion).setSize(20).setFetchSource(false).get();
+                SearchResponse response = client().prepareSearch("live").setQuery(fusion).setSize(20).setFetchSource(false)
+                    .setPreference(null).get();
                 assertEquals(0, response.getShardFailures().length);
                 assertEquals(20, response.getHits().getHits().length);
                 for (SearchHit hit : response.getHits().getHits()) {

@@ -101,7 +101,7 @@ public final class FusionExecutor {
 
     private void attempt(SearchRequest request, FusionQueryBuilder fusion, FusionOptions defaults, int refAttempts,
                          ActionListener<SearchRequest> listener) {
-        Subsearches.Pin pin = refAttempts > 0 ? Subsearches.Pin.byRef(request) : Subsearches.Pin.byId(request);
+        Subsearches.Pin pin = Subsearches.Pin.of(request, refAttempts > 0);
         ActionListener<Fused> done = ActionListener.wrap(fused -> {
             FusedDocsQueryBuilder list = new FusedDocsQueryBuilder(fused.method(), fused.names(), fusion.subqueryScores(), fused.hits());
             SearchSourceBuilder source = request.source().shallowCopy().query(list.boost(fusion.boost()).queryName(fusion.queryName()));

@@ -49,13 +49,17 @@ final class Subsearches {
             this.preference = preference;
         }
 
-        /** By reference: the request's preference, or one made up for this fusion, so every round asks the same copies. */
-        static Pin byRef(SearchRequest request) {
-            return new Pin(true, request.preference() != null ? request.preference() : "multivector-fusion-" + UUIDs.randomBase64UUID());
-        }
-
-        static Pin byId(SearchRequest request) {
-            return new Pin(false, request.preference());
+        /**
+         * By reference: the request's preference, or one made up for this fusion, so every round asks the same copies.
+         * Only a custom string names the same copy of every shard each time (OpenSearch hashes it); {@code _local} and
+         * the other built-in preferences may rotate among copies, so with them a fusion goes by id.
+         */
+        static Pin of(SearchRequest request, boolean byRef) {
+            String preference = request.preference();
+            if (byRef == false || (preference != null && preference.startsWith("_"))) {
+                return new Pin(false, preference);
+            }
+            return new Pin(true, preference != null ? preference : "multivector-fusion-" + UUIDs.randomBase64UUID());
         }
 
         private void sameView(RankedList.Doc doc) {
