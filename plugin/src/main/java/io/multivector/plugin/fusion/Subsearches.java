@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentMap;
  * <p>
  * By reference, hits are named by {@link DocRefs} instead of by {@code _id}: reading a random document's {@code _id}
  * decompresses a stored-fields block (~10 µs), which for window 100 and four subqueries was a sixth of a fusion.
- * Only documents whose score equals another's in their list have their {@code _id} read, by one more search, and
- * only when there are such. Every search of one fusion goes to the same shard copies (one preference) and must
+ * Text subqueries, whose lists are full of equal scores (BM25 on short fields), read their hits' {@code _id}s with
+ * them; a tie in a vector subquery's list, rare, has its documents' {@code _id}s read by one more search. Every search of one fusion goes to the same shard copies (one preference) and must
  * see one reader view per shard; anything else is a {@link ViewChanged}, and the fusion runs again.
  */
 final class Subsearches {
