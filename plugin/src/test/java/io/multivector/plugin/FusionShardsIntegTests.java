@@ -86,6 +86,30 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
         assertTrue("by reference: " + byReference, byReference >= 24);
     }
 
+    /** A vector list full of equal scores: their documents' {@code _id}s are read (one more search) and order them. */
+    public void testTiesInAVectorListAreOrderedByIdOnAnyLayout() throws Exception {
+        for (String index : new String[] { "tied_one", "tied_three" }) {
+            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", index.equals("tied_one") ? 1 : 3).put("number_of_replicas", 0))
+                .setMapping("title", "type=text", "dense", "type=dense_vector,dims=2,similarity=cosine"));
+            for (int i = 0; i < 40; i++) { // three distinct vectors: every score of the dense list is shared
+                client().prepareIndex(index).setId("d" + i).setSource(Map.of("title", WORDS[i % WORDS.length] + " " + WORDS[(i * 3) % WORDS.length],
+                    "dense", List.of(1.0, i % 3))).get();
+            }
+        }
+        refresh("tied_one", "tied_three");
+        ensureGreen("tied_one", "tied_three");
+        String fusion = """
+            {"fusion": {"window_size": 100, "queries": [
+              {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 100, "num_candidates": 200}},
+              {"match": {"title": "warm jacket"}}]}}""";
+        SearchResponse one = search("tied_one", fusion, 0, 40);
+        SearchResponse three = search("tied_three", fusion, 0, 40);
+        assertEquals(40, one.getHits().getHits().length);
+        assertEquals(ids(one), ids(three));
+        assertArrayEquals(scores(one), scores(three), 1e-6f);
+    }
+
     private SearchResponse search(String index, String query, int from, int size) throws Exception {
         // BM25 over the whole index, not per shard, as the one-shard index has it
         // no preference (the test client may pick _local, which makes a fusion go by id): lists by reference
