@@ -140,8 +140,9 @@ final class NativeMaxSim {
         return scale == 0 ? 0 : Math.round(flat[index] / scale);
     }
 
+    /** Documents are read from {@code doc} at {@code offset}, or with {@code doc} null from memory at address {@code offset}. */
     record Int8Query(int kernel, int[] packed, float[] scales, int nq, int dims) {
-        float maxSim(byte[] doc, int offset, int nd) {
+        float maxSim(byte[] doc, long offset, int nd) {
             return maxSimInt8(kernel, packed, scales, nq, dims, doc, offset, nd);
         }
     }
@@ -152,9 +153,10 @@ final class NativeMaxSim {
         return new BitQuery(kernel.index(), BitPacking.transpose(packed, nq, words, BIT_LANES), nq, words, dims);
     }
 
+    /** Documents are read as {@link Int8Query}'s are. */
     record BitQuery(int kernel, long[] transposed, int nq, int words, int dims) {
         /** {@code dims − 2·hamming} summed over query rows, from the document's stored bit rows. */
-        float maxSim(byte[] doc, int offset, int nd) {
+        float maxSim(byte[] doc, long offset, int nd) {
             long hamming = hammingBit(kernel, transposed, nq, words, doc, offset, nd, (dims + 7) / 8);
             return (float) ((long) nq * dims - 2 * hamming);
         }
@@ -166,7 +168,7 @@ final class NativeMaxSim {
 
     private static native int maxQueryRows();
 
-    private static native float maxSimInt8(int kernel, int[] query, float[] scales, int nq, int dims, byte[] doc, int offset, int nd);
+    private static native float maxSimInt8(int kernel, int[] query, float[] scales, int nq, int dims, byte[] doc, long offset, int nd);
 
-    private static native long hammingBit(int kernel, long[] query, int nq, int words, byte[] doc, int offset, int nd, int rowBytes);
+    private static native long hammingBit(int kernel, long[] query, int nq, int words, byte[] doc, long offset, int nd, int rowBytes);
 }
