@@ -55,7 +55,7 @@ public class TestMaxSimInPlace extends LuceneTestCase {
                         }
                         // every other field misses some documents: matrices found through the doc-id set, not by doc id
                         if (field++ % 2 == 0 || i % 7 != 3) {
-                            doc.add(new MultiVectorField(name, randomMatrix(1 + random().nextInt(40), dims), dims, type, similarity));
+                            doc.add(new MultiVectorField(name, TestMaxSimQuery.randomMatrix(1 + random().nextInt(40), dims), dims, type, similarity));
                         }
                     }
                 }
@@ -65,7 +65,7 @@ public class TestMaxSimInPlace extends LuceneTestCase {
         }
         try (DirectoryReader reader = DirectoryReader.open(dir)) {
             // up to 70 query rows: the kernels' one-, two- and four-block paths at 8 and 16 lanes
-            float[][] query = randomMatrix(1 + random().nextInt(70), dims);
+            float[][] query = TestMaxSimQuery.randomMatrix(1 + random().nextInt(70), dims);
             for (LeafReaderContext leaf : reader.leaves()) {
                 for (String field : fields) {
                     String[] parts = field.split("_", 3);
@@ -89,15 +89,5 @@ public class TestMaxSimInPlace extends LuceneTestCase {
             assertEquals(field + " doc " + doc, Float.floatToRawIntBits(expected), Float.floatToRawIntBits(inPlaceScorer.maxSim(inPlace)));
         }
         assertTrue(field, scored > 0);
-    }
-
-    private static float[][] randomMatrix(int rows, int dims) {
-        float[][] m = new float[rows][dims];
-        for (float[] v : m) {
-            for (int d = 0; d < dims; d++) {
-                v[d] = random().nextFloat() * 2 - 1;
-            }
-        }
-        return m;
     }
 }
