@@ -231,7 +231,10 @@ final class FloatMaxSim {
             this.in = in;
         }
 
-        /** Makes the first {@code end} rows readable. */
+        /**
+         * Makes the first {@code end} rows readable. A read error is thrown unchecked, so that the kernel (which rows
+         * already in memory also go through) declares none; {@code MaxSim.DocScorer} rethrows it as it was.
+         */
         void ensure(int end) {
             if (end > ready) {
                 int upTo = Math.min(count, end + AHEAD);

@@ -135,7 +135,8 @@ public final class MaxSim {
         /**
          * MaxSim of the query against the current document of a field's doc values. This format's are read in place:
          * the native kernels read the matrix where the file is mapped, float rows are copied straight from the file as
-         * the kernel needs them; other doc values (and files not mapped) through a copy of the stored bytes.
+         * the Vector API kernel needs them (the plain loops and the other precisions' decoding take the whole matrix);
+         * other doc values, and files not mapped for the native kernels, through a copy of the stored bytes.
          */
         public float maxSim(BinaryDocValues values) throws IOException {
             if (values instanceof MatrixDocValues matrices) {
