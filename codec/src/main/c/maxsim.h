@@ -26,19 +26,6 @@
 #define FEATURE_POPCNT 32
 
 /*
- * Asks the CPU to fetch `bytes` of a document from `row` on, some rows before the kernel reads them. The kernels read
- * the matrix where the index file is memory mapped (no copy first), row after row: the hardware prefetcher alone
- * left the arithmetic waiting on memory. Prefetches never fault, so past the last row they are harmless (and fetch
- * what is usually the next document's matrix).
- */
-#define PREFETCH_AHEAD_BYTES 1024
-static inline void prefetch_ahead(const void *row, int bytes) {
-    for (int o = 0; o < bytes; o += 64) {
-        __builtin_prefetch((const char *) row + PREFETCH_AHEAD_BYTES + o);
-    }
-}
-
-/*
  * int8 documents (rows of [float32 scale][dims int8]) against an int16 query (NativeMaxSim.prepare's layout):
  * blocks of 16 rows, per pair of dimensions one int32 per row holding both int16 values.
  */

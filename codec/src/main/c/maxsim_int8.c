@@ -85,7 +85,6 @@ KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *s
         best[b] = _mm512_set1_ps(-INFINITY);
     }
     for (int j = 0; j < nd; j += 2) {
-        prefetch_ahead(doc + (size_t) j * stride, 2 * stride);
         float s0 = widen_row(doc + (size_t) j * stride, dims, row0);
         /* an odd last row is paired with itself: the maximum does not change */
         float s1 = j + 1 < nd ? widen_row(doc + (size_t) (j + 1) * stride, dims, row1) : widen_row(doc + (size_t) j * stride, dims, row1);
@@ -114,8 +113,8 @@ KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *s
 
 /*
  * VPMADDWD then VPADDD into the accumulator's own register: written as plain intrinsics, gcc added each product and
- * accumulator into a third register and copied it back, eight VMOVDQA per iteration that cost the decoders and
- * renamer as much as the ALU work (the loop ran about 15% slower).
+ * accumulator into a third register and copied it back, eight VMOVDQA per iteration of 21 other micro-ops (measured
+ * in cache, ColBERT shape: 7.2 µs per document against 6.8 with the in-place add).
  */
 __attribute__((target("avx2,fma"))) static inline __m256i madd_avx2(__m256i acc, __m256i q, __m256i d) {
     __m256i product = _mm256_madd_epi16(q, d);
