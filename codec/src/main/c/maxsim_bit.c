@@ -15,20 +15,6 @@
 
 #include "maxsim.h"
 
-/*
- * Asks the CPU to fetch `bytes` of a document, 1 KB past `row`, before the kernel reads them: the kernels read the
- * matrix where the index file is memory mapped (no copy first), row after row. These kernels, which spend little
- * arithmetic per byte, gained 7% from it (1.64 against 1.76 µs per ColBERT-shape document, 770 MB of documents);
- * the int8 kernels, bound by their multiply-adds, gained nothing and do without. Prefetches never fault, so past the
- * last row they are harmless (and fetch what is usually the next document's matrix).
- */
-#define PREFETCH_AHEAD_BYTES 1024
-static inline void prefetch_ahead(const void *row, int bytes) {
-    for (int o = 0; o < bytes; o += 64) {
-        __builtin_prefetch((const char *) row + PREFETCH_AHEAD_BYTES + o);
-    }
-}
-
 /* One document row as whole words, copied (the stored rows are unaligned; the padding bytes stay zero). */
 static inline const uint64_t *row_words(const uint8_t *doc, int j, int row_bytes, uint64_t *buffer) {
     memcpy(buffer, doc + (size_t) j * row_bytes, (size_t) row_bytes);

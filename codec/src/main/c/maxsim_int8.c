@@ -85,6 +85,7 @@ KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *s
         best[b] = _mm512_set1_ps(-INFINITY);
     }
     for (int j = 0; j < nd; j += 2) {
+        prefetch_ahead(doc + (size_t) j * stride, 2 * stride);
         float s0 = widen_row(doc + (size_t) j * stride, dims, row0);
         /* an odd last row is paired with itself: the maximum does not change */
         float s1 = j + 1 < nd ? widen_row(doc + (size_t) (j + 1) * stride, dims, row1) : widen_row(doc + (size_t) j * stride, dims, row1);
