@@ -52,26 +52,23 @@ static void doc_end(JNIEnv *env, jbyteArray jdoc, const void *doc, jlong offset)
     }
 }
 
-/* kernel: an index into INT8_KERNELS, which Java only passes when the CPU runs it */
+/* kernel: an index into INT8_KERNELS, which Java only passes when the CPU runs it; query and scales: direct buffers */
 JNIEXPORT jfloat JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxSimInt8(
-    JNIEnv *env, jclass cls, jint kernel, jintArray jquery, jfloatArray jscales, jint nq, jint dims, jbyteArray jdoc, jlong offset, jint nd) {
-    jint *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
-    jfloat *scales = (*env)->GetPrimitiveArrayCritical(env, jscales, NULL);
+    JNIEnv *env, jclass cls, jint kernel, jobject jquery, jobject jscales, jint nq, jint dims, jbyteArray jdoc, jlong offset, jint nd) {
+    const int32_t *query = (*env)->GetDirectBufferAddress(env, jquery);
+    const float *scales = (*env)->GetDirectBufferAddress(env, jscales);
     const void *doc = doc_begin(env, jdoc, offset);
-    float result = INT8_KERNELS[kernel]((const int32_t *) query, scales, nq, dims, (const int8_t *) doc, nd);
+    float result = INT8_KERNELS[kernel](query, scales, nq, dims, (const int8_t *) doc, nd);
     doc_end(env, jdoc, doc, offset);
-    (*env)->ReleasePrimitiveArrayCritical(env, jscales, scales, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
     return result;
 }
 
-/* kernel: an index into BIT_KERNELS; returns the sum over query rows of the smallest hamming distance */
+/* kernel: an index into BIT_KERNELS; query: a direct buffer; returns the sum over query rows of the smallest hamming distance */
 JNIEXPORT jlong JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_hammingBit(
-    JNIEnv *env, jclass cls, jint kernel, jlongArray jquery, jint nq, jint words, jbyteArray jdoc, jlong offset, jint nd, jint row_bytes) {
-    jlong *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
+    JNIEnv *env, jclass cls, jint kernel, jobject jquery, jint nq, jint words, jbyteArray jdoc, jlong offset, jint nd, jint row_bytes) {
+    const uint64_t *query = (*env)->GetDirectBufferAddress(env, jquery);
     const void *doc = doc_begin(env, jdoc, offset);
-    int64_t result = BIT_KERNELS[kernel]((const uint64_t *) query, nq, words, (const uint8_t *) doc, nd, row_bytes);
+    int64_t result = BIT_KERNELS[kernel](query, nq, words, (const uint8_t *) doc, nd, row_bytes);
     doc_end(env, jdoc, doc, offset);
-    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
     return result;
 }
