@@ -47,6 +47,7 @@ AVX512_TARGET int64_t maxsim_bit_avx512_vpopcntdq(const uint64_t *query, int nq,
         best[b] = _mm512_set1_epi64(INT64_MAX);
     }
     for (int j = 0; j < nd; j += 2) { /* two document rows share each query load; an odd last row pairs with itself */
+        prefetch_ahead(doc + (size_t) j * row_bytes, 2 * row_bytes);
         const uint64_t *d0 = row_words(doc, j, row_bytes, buffer0);
         const uint64_t *d1 = row_words(doc, j + 1 < nd ? j + 1 : j, row_bytes, buffer1);
         for (int b = 0; b < blocks; b++) {
@@ -91,6 +92,7 @@ AVX2_TARGET int64_t maxsim_bit_avx2(const uint64_t *query, int nq, int words, co
         best[b] = _mm256_set1_epi32(-1);
     }
     for (int j = 0; j < nd; j += 2) {
+        prefetch_ahead(doc + (size_t) j * row_bytes, 2 * row_bytes);
         const uint64_t *d0 = row_words(doc, j, row_bytes, buffer0);
         const uint64_t *d1 = row_words(doc, j + 1 < nd ? j + 1 : j, row_bytes, buffer1);
         for (int b = 0; b < blocks; b++) {
@@ -136,6 +138,7 @@ __attribute__((target("popcnt"))) int64_t maxsim_bit_popcnt(const uint64_t *quer
         min[i] = UINT64_MAX;
     }
     for (int j = 0; j < nd; j++) {
+        prefetch_ahead(doc + (size_t) j * row_bytes, row_bytes);
         const uint64_t *d = row_words(doc, j, row_bytes, buffer);
         for (int b = 0; b < blocks; b++) {
             const uint64_t *q = query + (size_t) b * block_size;

@@ -85,6 +85,7 @@ KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *s
         best[b] = _mm512_set1_ps(-INFINITY);
     }
     for (int j = 0; j < nd; j += 2) {
+        prefetch_ahead(doc + (size_t) j * stride, 2 * stride);
         float s0 = widen_row(doc + (size_t) j * stride, dims, row0);
         /* an odd last row is paired with itself: the maximum does not change */
         float s1 = j + 1 < nd ? widen_row(doc + (size_t) (j + 1) * stride, dims, row1) : widen_row(doc + (size_t) j * stride, dims, row1);
@@ -111,7 +112,18 @@ KERNEL_TARGET float maxsim_int8_avx512_vnni(const int32_t *query, const float *s
 #define INT8_256_MADD(acc, q, d) _mm256_dpwssd_avx_epi32((acc), (q), (d))
 #include "maxsim_int8_256.h"
 
+/*
+ * VPMADDWD then VPADDD into the accumulator's own register: written as plain intrinsics, gcc added each product and
+ * accumulator into a third register and copied it back, eight VMOVDQA per iteration of 21 other micro-ops (measured
+ * in cache, ColBERT shape: 7.2 µs per document against 6.8 with the in-place add).
+ */
+__attribute__((target("avx2,fma"))) static inline __m256i madd_avx2(__m256i acc, __m256i q, __m256i d) {
+    __m256i product = _mm256_madd_epi16(q, d);
+    __asm__("vpaddd %1, %0, %0" : "+x"(acc) : "x"(product));
+    return acc;
+}
+
 #define INT8_256_NAME maxsim_int8_avx2
 #define INT8_256_TARGET "avx2,fma"
-#define INT8_256_MADD(acc, q, d) _mm256_add_epi32((acc), _mm256_madd_epi16((q), (d)))
+#define INT8_256_MADD(acc, q, d) madd_avx2((acc), (q), (d))
 #include "maxsim_int8_256.h"

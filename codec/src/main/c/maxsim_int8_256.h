@@ -42,6 +42,7 @@ INT8_256_T float INT8_256_NAME(const int32_t *query, const float *scales, int nq
         best[b] = _mm256_set1_ps(-INFINITY);
     }
     for (int j = 0; j < nd; j += 2) {
+        prefetch_ahead(doc + (size_t) j * stride, 2 * stride);
         float s0 = INT8_256_FN(INT8_256_NAME, _widen)(doc + (size_t) j * stride, dims, row0);
         /* an odd last row is paired with itself: the maximum does not change */
         float s1 = INT8_256_FN(INT8_256_NAME, _widen)(doc + (size_t) (j + 1 < nd ? j + 1 : j) * stride, dims, row1);

@@ -1,5 +1,6 @@
 /* The JNI entry points of the native MaxSim kernels: the CPU's features, and one call per document. */
 #include <jni.h>
+#include <stdint.h>
 
 #include "maxsim.h"
 
@@ -39,26 +40,35 @@ JNIEXPORT jint JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxQue
     return MAX_QUERY_ROWS;
 }
 
-/* kernel: an index into INT8_KERNELS, which Java only passes when the CPU runs it */
+/* The document: jdoc's bytes from offset, or with jdoc null the memory at address offset (a memory-mapped index file,
+   which Lucene keeps mapped while the index is open): read in place, no copy. */
+static const void *doc_begin(JNIEnv *env, jbyteArray jdoc, jlong offset) {
+    return jdoc == NULL ? (const void *) (intptr_t) offset : (const jbyte *) (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL) + offset;
+}
+
+static void doc_end(JNIEnv *env, jbyteArray jdoc, const void *doc, jlong offset) {
+    if (jdoc != NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, jdoc, (void *) ((const jbyte *) doc - offset), JNI_ABORT);
+    }
+}
+
+/* kernel: an index into INT8_KERNELS, which Java only passes when the CPU runs it; query and scales: direct buffers */
 JNIEXPORT jfloat JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_maxSimInt8(
-    JNIEnv *env, jclass cls, jint kernel, jintArray jquery, jfloatArray jscales, jint nq, jint dims, jbyteArray jdoc, jint offset, jint nd) {
-    jint *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
-    jfloat *scales = (*env)->GetPrimitiveArrayCritical(env, jscales, NULL);
-    jbyte *doc = (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL);
-    float result = INT8_KERNELS[kernel]((const int32_t *) query, scales, nq, dims, (const int8_t *) doc + offset, nd);
-    (*env)->ReleasePrimitiveArrayCritical(env, jdoc, doc, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jscales, scales, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
+    JNIEnv *env, jclass cls, jint kernel, jobject jquery, jobject jscales, jint nq, jint dims, jbyteArray jdoc, jlong offset, jint nd) {
+    const int32_t *query = (*env)->GetDirectBufferAddress(env, jquery);
+    const float *scales = (*env)->GetDirectBufferAddress(env, jscales);
+    const void *doc = doc_begin(env, jdoc, offset);
+    float result = INT8_KERNELS[kernel](query, scales, nq, dims, (const int8_t *) doc, nd);
+    doc_end(env, jdoc, doc, offset);
     return result;
 }
 
-/* kernel: an index into BIT_KERNELS; returns the sum over query rows of the smallest hamming distance */
+/* kernel: an index into BIT_KERNELS; query: a direct buffer; returns the sum over query rows of the smallest hamming distance */
 JNIEXPORT jlong JNICALL Java_io_multivector_codec_multivector_NativeMaxSim_hammingBit(
-    JNIEnv *env, jclass cls, jint kernel, jlongArray jquery, jint nq, jint words, jbyteArray jdoc, jint offset, jint nd, jint row_bytes) {
-    jlong *query = (*env)->GetPrimitiveArrayCritical(env, jquery, NULL);
-    jbyte *doc = (*env)->GetPrimitiveArrayCritical(env, jdoc, NULL);
-    int64_t result = BIT_KERNELS[kernel]((const uint64_t *) query, nq, words, (const uint8_t *) doc + offset, nd, row_bytes);
-    (*env)->ReleasePrimitiveArrayCritical(env, jdoc, doc, JNI_ABORT);
-    (*env)->ReleasePrimitiveArrayCritical(env, jquery, query, JNI_ABORT);
+    JNIEnv *env, jclass cls, jint kernel, jobject jquery, jint nq, jint words, jbyteArray jdoc, jlong offset, jint nd, jint row_bytes) {
+    const uint64_t *query = (*env)->GetDirectBufferAddress(env, jquery);
+    const void *doc = doc_begin(env, jdoc, offset);
+    int64_t result = BIT_KERNELS[kernel](query, nq, words, (const uint8_t *) doc, nd, row_bytes);
+    doc_end(env, jdoc, doc, offset);
     return result;
 }

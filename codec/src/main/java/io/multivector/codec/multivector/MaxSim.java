@@ -1,7 +1,11 @@
 package io.multivector.codec.multivector;
 
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.store.IndexInput;
 import org.apache.lucene.util.BytesRef;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -121,11 +125,39 @@ public final class MaxSim {
     /** Scores one document at a time; not thread-safe, reuses its buffers. */
     public static final class DocScorer {
         private final PreparedQuery q;
-        private float[] floats = new float[0];
+        private final FloatMaxSim.Rows rows = new FloatMaxSim.Rows();
         private long[] words;
 
         DocScorer(PreparedQuery query) {
             this.q = query;
+        }
+
+        /**
+         * MaxSim of the query against the current document of a field's doc values. This format's are read in place:
+         * the native kernels read the matrix where the file is mapped, float rows are copied straight from the file as
+         * the Vector API kernel needs them (the plain loops and the other precisions' decoding take the whole matrix);
+         * other doc values, and files not mapped for the native kernels, through a copy of the stored bytes.
+         */
+        public float maxSim(BinaryDocValues values) throws IOException {
+            if (values instanceof MatrixDocValues matrices) {
+                int n = matrices.matrixLength() / q.elementType.bytesPerVector(q.dims);
+                if (q.nativeBits != null || q.int8 != null) {
+                    long address = matrices.matrixAddress();
+                    if (address != 0) {
+                        return q.nativeBits != null ? q.nativeBits.maxSim(null, address, n) : q.int8.maxSim(null, address, n);
+                    }
+                } else if (q.elementType == ElementType.FLOAT && q.vectorized) {
+                    IndexInput in = matrices.matrices();
+                    in.seek(matrices.matrixStart());
+                    rows.readLazily(in, n, q.dims);
+                    try {
+                        return FloatMaxSim.maxSimTransposed(q.transposed, q.nq, rows, q.dims, q.l2);
+                    } catch (UncheckedIOException e) {
+                        throw e.getCause();
+                    }
+                }
+            }
+            return maxSim(values.binaryValue());
         }
 
         /** MaxSim of the query against one document's stored matrix. */
@@ -145,9 +177,7 @@ public final class MaxSim {
             if (q.int8 != null) {
                 return q.int8.maxSim(stored.bytes, stored.offset, n);
             }
-            if (floats.length < n * dims) {
-                floats = new float[Math.max(n * dims, floats.length * 2)];
-            }
+            float[] floats = rows.resize(n, dims);
             switch (q.elementType) {
                 case FLOAT -> ByteBuffer.wrap(stored.bytes, stored.offset, stored.length).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
                     .get(floats, 0, n * dims);
@@ -169,7 +199,7 @@ public final class MaxSim {
                 }
                 default -> throw new AssertionError(q.elementType);
             }
-            return q.vectorized ? FloatMaxSim.maxSimTransposed(q.transposed, q.nq, floats, n, dims, q.l2)
+            return q.vectorized ? FloatMaxSim.maxSimTransposed(q.transposed, q.nq, rows, dims, q.l2)
                 : ScalarMaxSim.floats(q.flat, q.nq, floats, n, dims, q.l2);
         }
     }

@@ -117,7 +117,7 @@ public final class MaxSimQuery extends Query {
         }
 
         float maxSim() throws IOException {
-            return docScorer.maxSim(values.binaryValue());
+            return docScorer.maxSim(values);
         }
 
         @Override

@@ -17,7 +17,6 @@ import org.apache.lucene.index.SortedNumericDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.store.ChecksumIndexInput;
 import org.apache.lucene.store.IndexInput;
-import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.LongValues;
 import org.apache.lucene.util.packed.DirectMonotonicReader;
@@ -118,80 +117,9 @@ final class MultiVector11DocValuesProducer extends DocValuesProducer {
         IndexInput matrices = data.slice("matrices", field.dataOffset, field.dataLength);
         LongValues addresses = field.addressesMeta == null ? null
             : DirectMonotonicReader.getInstance(field.addressesMeta, data.randomAccessSlice(field.addressesOffset, field.addressesLength));
-        Matrices values = new Matrices(matrices, addresses, field.minLength, field.maxLength);
-        if (field.docsOffset == MultiVector11DocValuesConsumer.ALL_DOCS) {
-            return values.over(null);
-        }
-        return values.over(new IndexedDISI(data, field.docsOffset, field.docsLength, field.jumpTableEntries, field.denseRankPower,
-            field.docsWithValue));
-    }
-
-    /** Reads the ord-th matrix into one reused buffer. */
-    private final class Matrices {
-        private final IndexInput in;
-        private final LongValues addresses;
-        private final int fixedLength;
-        private final BytesRef buffer;
-
-        Matrices(IndexInput in, LongValues addresses, int minLength, int maxLength) {
-            this.in = in;
-            this.addresses = addresses;
-            this.fixedLength = minLength == maxLength ? maxLength : -1;
-            this.buffer = new BytesRef(new byte[maxLength], 0, maxLength);
-        }
-
-        BytesRef read(long ord) throws IOException {
-            long start = addresses == null ? ord * fixedLength : addresses.get(ord);
-            int length = addresses == null ? fixedLength : (int) (addresses.get(ord + 1) - start);
-            in.seek(start);
-            in.readBytes(buffer.bytes, 0, length);
-            buffer.length = length;
-            return buffer;
-        }
-
-        /** Every document has a matrix when {@code docs} is null; else the set tells which, and the ord of each. */
-        BinaryDocValues over(IndexedDISI docs) {
-            return new BinaryDocValues() {
-                private int doc = -1;
-
-                @Override
-                public int docID() {
-                    return docs == null ? doc : docs.docID();
-                }
-
-                @Override
-                public int nextDoc() throws IOException {
-                    return docs == null ? advance(doc + 1) : docs.nextDoc();
-                }
-
-                @Override
-                public int advance(int target) throws IOException {
-                    if (docs != null) {
-                        return docs.advance(target);
-                    }
-                    return doc = target >= maxDoc ? NO_MORE_DOCS : target;
-                }
-
-                @Override
-                public boolean advanceExact(int target) throws IOException {
-                    if (docs != null) {
-                        return docs.advanceExact(target);
-                    }
-                    doc = target;
-                    return true;
-                }
-
-                @Override
-                public long cost() {
-                    return docs == null ? maxDoc : docs.cost();
-                }
-
-                @Override
-                public BytesRef binaryValue() throws IOException {
-                    return read(docs == null ? doc : docs.index());
-                }
-            };
-        }
+        IndexedDISI docs = field.docsOffset == MultiVector11DocValuesConsumer.ALL_DOCS ? null
+            : new IndexedDISI(data, field.docsOffset, field.docsLength, field.jumpTableEntries, field.denseRankPower, field.docsWithValue);
+        return new MatrixDocValues(matrices, addresses, field.minLength, field.maxLength, maxDoc, docs);
     }
 
     private DocValuesProducer otherTypes(FieldInfo field) {

@@ -1,8 +1,14 @@
 package io.multivector.codec.multivector;
 
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.store.IndexOutput;
 import org.apache.lucene.tests.util.LuceneTestCase;
 import org.apache.lucene.util.BytesRef;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,15 +20,33 @@ import java.util.List;
  */
 public class TestMaxSimKernels extends LuceneTestCase {
 
-    public void testFloatKernelEqualsScalar() {
-        for (int iter = 0; iter < 300; iter++) {
-            int dims = 1 + random().nextInt(200), nq = 1 + random().nextInt(80), nd = 1 + random().nextInt(30);
-            float[] q = random(nq * dims), d = random(nd * dims);
-            for (boolean l2 : new boolean[] { false, true }) {
-                float expected = ScalarMaxSim.floats(q, nq, d, nd, dims, l2);
-                float transposed = FloatMaxSim.maxSimTransposed(FloatMaxSim.transpose(q, nq, dims), nq, d, nd, dims, l2);
-                assertEquals("transposed dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2, expected, transposed,
-                    1e-4f * Math.max(1, Math.abs(expected)) * dims);
+    /** Also: rows read from a file as the kernel goes score exactly as rows already in memory. */
+    public void testFloatKernelEqualsScalar() throws IOException {
+        FloatMaxSim.Rows inMemory = new FloatMaxSim.Rows(), fromFile = new FloatMaxSim.Rows();
+        try (Directory dir = new ByteBuffersDirectory()) {
+            for (int iter = 0; iter < 300; iter++) {
+                int dims = 1 + random().nextInt(200), nq = 1 + random().nextInt(80), nd = 1 + random().nextInt(30);
+                float[] q = random(nq * dims), d = random(nd * dims);
+                System.arraycopy(d, 0, inMemory.resize(nd, dims), 0, d.length);
+                String file = "doc" + iter;
+                try (IndexOutput out = dir.createOutput(file, IOContext.DEFAULT)) {
+                    out.writeInt(42); // the matrix need not start the file
+                    for (float x : d) {
+                        out.writeInt(Float.floatToRawIntBits(x));
+                    }
+                }
+                for (boolean l2 : new boolean[] { false, true }) {
+                    String shape = "dims " + dims + " nq " + nq + " nd " + nd + " l2 " + l2;
+                    float expected = ScalarMaxSim.floats(q, nq, d, nd, dims, l2);
+                    float[] qT = FloatMaxSim.transpose(q, nq, dims);
+                    float transposed = FloatMaxSim.maxSimTransposed(qT, nq, inMemory, dims, l2);
+                    assertEquals("transposed " + shape, expected, transposed, 1e-4f * Math.max(1, Math.abs(expected)) * dims);
+                    try (IndexInput in = dir.openInput(file, IOContext.DEFAULT)) {
+                        in.seek(Integer.BYTES);
+                        fromFile.readLazily(in, nd, dims);
+                        assertEquals("read as it goes " + shape, transposed, FloatMaxSim.maxSimTransposed(qT, nq, fromFile, dims, l2), 0f);
+                    }
+                }
             }
         }
     }

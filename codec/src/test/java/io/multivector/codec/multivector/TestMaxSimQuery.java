@@ -131,7 +131,7 @@ public class TestMaxSimQuery extends LuceneTestCase {
         return Integer.parseInt(searcher.storedFields().document(doc).get("id"));
     }
 
-    private static float[][] randomMatrix(int rows, int dims) {
+    static float[][] randomMatrix(int rows, int dims) {
         float[][] m = new float[rows][dims];
         for (float[] v : m) {
             for (int d = 0; d < dims; d++) {
