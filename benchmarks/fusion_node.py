@@ -71,6 +71,10 @@ def subqueries(rng, centers64, centers32, window):
     ]
 
 
+# the same fusion naming its documents by _id, as before lists by reference
+BY_ID = {"multivector": {"fusion_by_reference": False}}
+
+
 def search(url, body, params=""):
     return call(url, "POST", "/fz_bench/_search" + params, body)
 
@@ -111,8 +115,6 @@ def main():
     url, window = args.url, args.window
     call(url, "PUT", "/_search/pipeline/hybrid_rrf", {"phase_results_processors": [{"score-ranker-processor": {
         "combination": {"technique": "rrf", "rank_constant": 60}}}]})
-    # a pipeline's fusion names documents by _id (it cannot run its search again): the design before lists by reference
-    call(url, "PUT", "/_search/pipeline/fusion_by_id", {"request_processors": [{"multivector_fusion": {}}]})
     workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
     print(f"CPU: {model} [{' '.join(flags)}]; {args.docs} docs, {args.shards} shards, built in {build_s:.0f} s; "
           f"{args.queries} queries per row, window {window}, size 10")
@@ -121,7 +123,7 @@ def main():
             for q in warm:
                 search(url, {"size": window, "_source": False, "query": q})
             search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": warm}}})
-            search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": warm}}}, "?search_pipeline=fusion_by_id")
+            search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": warm}}, "ext": BY_ID})
             search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": warm, "pagination_depth": window}}},
                    "?search_pipeline=hybrid_rrf")
     if args.first_stage:
@@ -129,7 +131,7 @@ def main():
         return
     pool = ThreadPoolExecutor(max_workers=4)
     print()
-    print("| N | slowest subquery alone p50 / p99 ms | fusion p50 / p99 ms | fusion by _id (pipeline) p50 / p99 | "
+    print("| N | slowest subquery alone p50 / p99 ms | fusion p50 / p99 ms | fusion by _id p50 / p99 | "
           "client-side sequential p50 / p99 | client-side parallel p50 / p99 | hybrid (rrf) p50 / p99 | "
           "fusion vs by _id | fusion vs client-side (parallel) | fusion vs hybrid |")
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -144,8 +146,8 @@ def main():
         variants = {f"alone {j}": (lambda i, j=j: search(url, {"size": window, "_source": False, "query": workload[i][j]})) for j in range(n)}
         variants.update({
             "fusion": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}}),
-            "by_id": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}}},
-                                      "?search_pipeline=fusion_by_id"),
+            "by_id": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][:n], "window_size": window}},
+                                            "ext": BY_ID}),
             "sequential": lambda i: client_side(i, False),
             "parallel": lambda i: client_side(i, True),
             "hybrid": lambda i: search(url, {"size": 10, "_source": False, "query": {"hybrid": {"queries": workload[i][:n], "pagination_depth": window}}},

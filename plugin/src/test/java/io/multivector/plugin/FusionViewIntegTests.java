@@ -1,19 +1,26 @@
 package io.multivector.plugin;
 
+import io.multivector.plugin.search.MultiVectorExt;
 import io.multivector.rest.stats.FusionInFlight;
 import org.opensearch.action.search.SearchPhaseExecutionException;
+import org.opensearch.action.search.PutSearchPipelineRequest;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.xcontent.LoggingDeprecationHandler;
 import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +83,11 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
             QueryBuilder fusion = parse("""
                 {"fusion": {"window_size": 50, "queries": [{"match": {"title": "warm jacket"}},
                   {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 50, "num_candidates": 100}}]}}""");
-            for (int i = 0; i < 60; i++) {
-                SearchResponse response = client().prepareSearch("live").setQuery(fusion).setSize(20).setFetchSource(false)
-                    .setPreference(null).get();
+            assertAcked(client().admin().cluster().putSearchPipeline(new PutSearchPipelineRequest("fused", new BytesArray("""
+                {"request_processors": [{"multivector_fusion": {}}]}"""), XContentType.JSON)).actionGet());
+            for (int i = 0; i < 60; i++) { // every other one through a pipeline's processor
+                SearchResponse response = client().search(new SearchRequest("live").pipeline(i % 2 == 0 ? null : "fused")
+                    .source(new SearchSourceBuilder().query(fusion).size(20).fetchSource(false))).actionGet();
                 assertEquals(0, response.getShardFailures().length);
                 assertEquals(20, response.getHits().getHits().length);
                 for (SearchHit hit : response.getHits().getHits()) {
@@ -97,6 +106,39 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
         }
         assertTrue("by reference: " + byReference, byReference > 0);
         assertTrue("a refresh with changes every few milliseconds must meet some of 60 fusions: " + ranAgain, ranAgain > 0);
+    }
+
+    public void testAPipelinesFusionGoesByReferenceUnlessTheRequestSaysById() throws Exception {
+        createIndex();
+        assertAcked(client().admin().cluster().putSearchPipeline(new PutSearchPipelineRequest("fused", new BytesArray("""
+            {"request_processors": [{"multivector_fusion": {"method": "dbsf"}}]}"""), XContentType.JSON)).actionGet());
+        QueryBuilder fusion = parse("""
+            {"fusion": {"queries": [{"match": {"title": "warm jacket"}}, {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 20}}]}}""");
+        long[] before = totals();
+        SearchResponse byReference = client().search(new SearchRequest("live").pipeline("fused")
+            .source(new SearchSourceBuilder().query(fusion))).actionGet();
+        long[] between = totals();
+        SearchResponse byId = client().search(new SearchRequest("live").pipeline("fused")
+            .source(new SearchSourceBuilder().query(fusion).ext(List.of(new MultiVectorExt(false, false, false))))).actionGet();
+        long[] after = totals();
+        assertEquals(1, between[0] - before[0]);
+        assertEquals("fusion_by_reference: false", 0, after[0] - between[0]);
+        assertEquals(Arrays.toString(after), 2, after[1] - before[1]);
+        assertEquals(ids(byReference), ids(byId));
+    }
+
+    /** by reference, total: summed over the nodes. */
+    private long[] totals() {
+        long[] totals = new long[2];
+        for (FusionInFlight stats : internalCluster().getInstances(FusionInFlight.class)) {
+            totals[0] += stats.snapshot()[4];
+            totals[1] += stats.snapshot()[3];
+        }
+        return totals;
+    }
+
+    private static List<String> ids(SearchResponse response) {
+        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
     }
 
     private QueryBuilder parse(String json) throws Exception {

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * A {@code fusion} query needs no pipeline: searches whose search pipeline has no {@code multivector_fusion}
  * processor (most have no pipeline at all) are fused here, with the built-in defaults, before the search action
  * runs. Searches whose pipeline has one are left to that processor, which runs with the pipeline's defaults in its
- * place in the pipeline. {@code _msearch} items come through here one by one, like any search.
+ * place in the pipeline. Either way, a search whose fused list by reference met another reader view runs again from
+ * here, by id. {@code _msearch} items come through here one by one, like any search.
  */
 public final class FusionActionFilter implements ActionFilter {
 
@@ -48,28 +49,31 @@ public final class FusionActionFilter implements ActionFilter {
                                                                                        ActionListener<Response> listener,
                                                                                        ActionFilterChain<Request, Response> chain) {
         if (SearchAction.NAME.equals(action) == false || request instanceof SearchRequest == false
-            || FusionExecutor.isFusion((SearchRequest) request) == false || pipelineFuses((SearchRequest) request)) {
+            || FusionExecutor.isFusion((SearchRequest) request) == false) {
             chain.proceed(task, action, request, listener);
             return;
         }
         SearchRequest search = (SearchRequest) request;
-        SearchSourceBuilder original = search.source();
-        String preference = search.preference();
-        executor.get().resolve(search, FusionOptions.NONE, true, ActionListener.wrap(
-            fused -> chain.proceed(task, action, (Request) fused, (ActionListener<Response>) againIfViewChanged(search, original, preference,
-                (ActionListener<SearchResponse>) listener)), listener::onFailure));
+        ActionListener<Response> again = (ActionListener<Response>) againIfViewChanged(search, (ActionListener<SearchResponse>) listener);
+        if (pipelineFuses(search)) {
+            chain.proceed(task, action, request, again); // the pipeline's processor fuses, with its defaults
+            return;
+        }
+        executor.get().resolve(search, FusionOptions.NONE, FusionExecutor.byReference(search), ActionListener.wrap(
+            fused -> chain.proceed(task, action, (Request) fused, again), listener::onFailure));
     }
 
     /**
      * A fused list by reference found another reader view on a shard (a refresh with changes came in between): the
-     * fusion runs again, by id, and its search with it; the first response is dropped.
+     * request runs again as it came, by id; the first response is dropped.
      */
-    private ActionListener<SearchResponse> againIfViewChanged(SearchRequest request, SearchSourceBuilder original, String preference,
-                                                              ActionListener<SearchResponse> listener) {
+    private ActionListener<SearchResponse> againIfViewChanged(SearchRequest request, ActionListener<SearchResponse> listener) {
+        SearchSourceBuilder original = request.source();
+        String preference = request.preference();
         Runnable again = () -> {
             request.source(original);
             request.preference(preference);
-            executor.get().searchById(request, listener);
+            executor.get().searchAgainById(request, listener);
         };
         return ActionListener.wrap(response -> {
             if (FusionExecutor.viewChanged(response)) {

@@ -9,6 +9,8 @@ import org.opensearch.core.action.ActionListener;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.index.query.BoolQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import io.multivector.plugin.search.MultiVectorExt;
+import org.opensearch.search.SearchExtBuilder;
 import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.transport.client.Client;
 
@@ -127,10 +129,30 @@ public final class FusionExecutor {
         }
     }
 
-    /** Fuses {@code request} (with no pipeline) by id and runs its search: the second try of one by reference that met another view. */
-    public void searchById(SearchRequest request, ActionListener<SearchResponse> listener) {
+    /**
+     * Runs {@code request} (its {@code fusion} not yet fused) again, by id: the second try of a search whose list by
+     * reference met another reader view. It goes through the action filters and the pipeline again, as a new search.
+     */
+    public void searchAgainById(SearchRequest request, ActionListener<SearchResponse> listener) {
         inFlight.ranAgain();
-        resolve(request, FusionOptions.NONE, false, ActionListener.wrap(fused -> client.search(fused, listener), listener::onFailure));
+        List<SearchExtBuilder> exts = new ArrayList<>();
+        MultiVectorExt own = null;
+        for (SearchExtBuilder ext : request.source().ext()) {
+            if (ext instanceof MultiVectorExt mine) {
+                own = mine;
+            } else {
+                exts.add(ext);
+            }
+        }
+        exts.add(new MultiVectorExt(own != null && own.includeVectors(), own != null && own.docRefs(), false));
+        request.source(request.source().shallowCopy().ext(exts));
+        client.search(request, listener);
+    }
+
+    /** Whether the request lets its fusion name documents by reference (the default; {@code fusion_by_reference: false} does not). */
+    public static boolean byReference(SearchRequest request) {
+        return request.source() == null || request.source().ext().stream()
+            .noneMatch(ext -> ext instanceof MultiVectorExt mine && mine.fusionByReference() == false);
     }
 
     /** Whether a search of a fused list by reference met another reader view than its fusion's (and must run again). */

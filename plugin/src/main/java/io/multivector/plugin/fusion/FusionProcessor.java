@@ -41,7 +41,7 @@ public final class FusionProcessor extends AbstractProcessor implements SearchRe
 
     @Override
     public void processRequestAsync(SearchRequest request, PipelineProcessingContext context, ActionListener<SearchRequest> listener) {
-        executor.resolve(request, defaults, false, listener); // by id: a pipeline cannot run its search again
+        executor.resolve(request, defaults, FusionExecutor.byReference(request), listener); // FusionActionFilter runs it again if need be
     }
 
     public static final class Factory implements Processor.Factory<SearchRequestProcessor> {

@@ -118,7 +118,7 @@ final class Subsearches {
         }
         SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(size).fetchSource(false).trackTotalHits(false);
         if (pin.byRef) {
-            source.ext(List.of(new MultiVectorExt(false, true)));
+            source.ext(List.of(new MultiVectorExt(false, true, true)));
             if (refsOnly) {
                 source.storedField("_none_");
             }

@@ -33,7 +33,7 @@ public final class ScrollKeepsVectorsFilter implements ActionFilter {
             SearchSourceBuilder source = search.source() == null ? new SearchSourceBuilder() : search.source();
             List<SearchExtBuilder> exts = new ArrayList<>(source.ext());
             if (exts.stream().noneMatch(ext -> ext instanceof MultiVectorExt)) {
-                exts.add(new MultiVectorExt(true, false));
+                exts.add(new MultiVectorExt(true, false, true));
                 search.source(source.ext(exts));
             }
         }
