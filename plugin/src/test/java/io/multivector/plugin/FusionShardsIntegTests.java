@@ -1,25 +1,20 @@
 package io.multivector.plugin;
 
-import io.multivector.rest.stats.FusionInFlight;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.LoggingDeprecationHandler;
-import org.opensearch.common.xcontent.json.JsonXContent;
-import org.opensearch.core.xcontent.NamedXContentRegistry;
-import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.query.AbstractQueryBuilder;
-import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.multivector.plugin.FusionTestSupport.fusionStats;
+import static io.multivector.plugin.FusionTestSupport.ids;
+import static io.multivector.plugin.FusionTestSupport.parse;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 /**
@@ -78,12 +73,9 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
         }
         // with a replica per shard every round of a fusion went to the same copies (their segments, so their views,
         // differ): no fusion met two views, and all were by reference
-        long byReference = 0;
-        for (FusionInFlight stats : internalCluster().getInstances(FusionInFlight.class)) {
-            byReference += stats.snapshot()[4];
-            assertEquals(0, stats.snapshot()[5]);
-        }
-        assertTrue("by reference: " + byReference, byReference >= 24);
+        long[] stats = fusionStats(internalCluster());
+        assertEquals(0, stats[5]);
+        assertTrue("by reference: " + stats[4], stats[4] >= 24);
     }
 
     /** A vector list full of equal scores: their documents' {@code _id}s are read (one more search) and order them. */
@@ -113,21 +105,11 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
     private SearchResponse search(String index, String query, int from, int size) throws Exception {
         // BM25 over the whole index, not per shard, as the one-shard index has it
         // no preference (the test client may pick _local, which makes a fusion go by id): lists by reference
-        return client().prepareSearch(index).setSearchType(SearchType.DFS_QUERY_THEN_FETCH).setQuery(parse(query))
+        return client().prepareSearch(index).setSearchType(SearchType.DFS_QUERY_THEN_FETCH).setQuery(parse(internalCluster(), query))
             .setFrom(from).setSize(size).setFetchSource(false).setPreference(null).get();
     }
 
-    private QueryBuilder parse(String json) throws Exception {
-        NamedXContentRegistry registry = internalCluster().getInstance(NamedXContentRegistry.class);
-        try (XContentParser parser = JsonXContent.jsonXContent.createParser(registry, LoggingDeprecationHandler.INSTANCE, json)) {
-            parser.nextToken();
-            return AbstractQueryBuilder.parseInnerQueryBuilder(parser);
-        }
-    }
 
-    private static List<String> ids(SearchResponse response) {
-        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
-    }
 
     private static float[] scores(SearchResponse response) {
         SearchHit[] hits = response.getHits().getHits();

@@ -1,19 +1,13 @@
 package io.multivector.plugin;
 
 import io.multivector.plugin.search.MultiVectorExt;
-import io.multivector.rest.stats.FusionInFlight;
 import org.opensearch.action.search.SearchPhaseExecutionException;
 import org.opensearch.action.search.PutSearchPipelineRequest;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.common.xcontent.LoggingDeprecationHandler;
-import org.opensearch.common.xcontent.json.JsonXContent;
 import org.opensearch.common.xcontent.XContentType;
 import org.opensearch.core.common.bytes.BytesArray;
-import org.opensearch.core.xcontent.NamedXContentRegistry;
-import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
@@ -27,6 +21,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.multivector.plugin.FusionTestSupport.fusionStats;
+import static io.multivector.plugin.FusionTestSupport.ids;
+import static io.multivector.plugin.FusionTestSupport.parse;
 import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
 
 /**
@@ -60,7 +57,7 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
 
     public void testAListByReferenceIsRefusedByAnotherView() throws Exception {
         createIndex();
-        QueryBuilder stale = parse("""
+        QueryBuilder stale = parse(internalCluster(), """
             {"fused_docs": {"method": "rrf", "subqueries": ["a"], "docs": [{"_index": "live", "_ref": [0, 0, 12345], "score": 1,
               "fused_score": 1, "fused_rank": 1, "ranks": [1], "scores": [1], "contributions": [1]}]}}""");
         SearchPhaseExecutionException e = expectThrows(SearchPhaseExecutionException.class,
@@ -80,7 +77,7 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
         });
         writer.start();
         try {
-            QueryBuilder fusion = parse("""
+            QueryBuilder fusion = parse(internalCluster(), """
                 {"fusion": {"window_size": 50, "queries": [{"match": {"title": "warm jacket"}},
                   {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 50, "num_candidates": 100}}]}}""");
             assertAcked(client().admin().cluster().putSearchPipeline(new PutSearchPipelineRequest("fused", new BytesArray("""
@@ -98,54 +95,30 @@ public class FusionViewIntegTests extends OpenSearchIntegTestCase {
             stop.set(true);
             writer.join();
         }
-        long ranAgain = 0;
-        long byReference = 0;
-        for (FusionInFlight stats : internalCluster().getInstances(FusionInFlight.class)) {
-            byReference += stats.snapshot()[4];
-            ranAgain += stats.snapshot()[5];
-        }
-        assertTrue("by reference: " + byReference, byReference > 0);
-        assertTrue("a refresh with changes every few milliseconds must meet some of 60 fusions: " + ranAgain, ranAgain > 0);
+        long[] stats = fusionStats(internalCluster());
+        assertTrue("by reference: " + stats[4], stats[4] > 0);
+        assertTrue("a refresh with changes every few milliseconds must meet some of 60 fusions: " + stats[5], stats[5] > 0);
     }
 
     public void testAPipelinesFusionGoesByReferenceUnlessTheRequestSaysById() throws Exception {
         createIndex();
         assertAcked(client().admin().cluster().putSearchPipeline(new PutSearchPipelineRequest("fused", new BytesArray("""
             {"request_processors": [{"multivector_fusion": {"method": "dbsf"}}]}"""), XContentType.JSON)).actionGet());
-        QueryBuilder fusion = parse("""
+        QueryBuilder fusion = parse(internalCluster(), """
             {"fusion": {"queries": [{"match": {"title": "warm jacket"}}, {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 20}}]}}""");
-        long[] before = totals();
+        long[] before = fusionStats(internalCluster());
         SearchResponse byReference = client().search(new SearchRequest("live").pipeline("fused")
             .source(new SearchSourceBuilder().query(fusion))).actionGet();
-        long[] between = totals();
+        long[] between = fusionStats(internalCluster());
         SearchResponse byId = client().search(new SearchRequest("live").pipeline("fused")
             .source(new SearchSourceBuilder().query(fusion).ext(List.of(new MultiVectorExt(false, false, false))))).actionGet();
-        long[] after = totals();
-        assertEquals(1, between[0] - before[0]);
-        assertEquals("fusion_by_reference: false", 0, after[0] - between[0]);
-        assertEquals(Arrays.toString(after), 2, after[1] - before[1]);
+        long[] after = fusionStats(internalCluster());
+        assertEquals(1, between[4] - before[4]);
+        assertEquals("fusion_by_reference: false", 0, after[4] - between[4]);
+        assertEquals(Arrays.toString(after), 2, after[3] - before[3]);
         assertEquals(ids(byReference), ids(byId));
     }
 
-    /** by reference, total: summed over the nodes. */
-    private long[] totals() {
-        long[] totals = new long[2];
-        for (FusionInFlight stats : internalCluster().getInstances(FusionInFlight.class)) {
-            totals[0] += stats.snapshot()[4];
-            totals[1] += stats.snapshot()[3];
-        }
-        return totals;
-    }
 
-    private static List<String> ids(SearchResponse response) {
-        return Arrays.stream(response.getHits().getHits()).map(SearchHit::getId).toList();
-    }
 
-    private QueryBuilder parse(String json) throws Exception {
-        NamedXContentRegistry registry = internalCluster().getInstance(NamedXContentRegistry.class);
-        try (XContentParser parser = JsonXContent.jsonXContent.createParser(registry, LoggingDeprecationHandler.INSTANCE, json)) {
-            parser.nextToken();
-            return AbstractQueryBuilder.parseInnerQueryBuilder(parser);
-        }
-    }
 }

@@ -38,6 +38,9 @@ public final class FusionExecutor {
     public static final Setting<Long> MAX_WINDOW_HITS = Setting.longSetting("plugins.multivector.fusion.max_window_hits",
         100_000, 1, Setting.Property.NodeScope, Setting.Property.Dynamic);
 
+    /** Fusions by reference that meet a changed reader view run again: this many times by reference, then by id. */
+    private static final int REF_ATTEMPTS = 2;
+
     private final Client client;
     private final SubqueryRewrites rewrites;
     private final Subsearches subsearches;
@@ -97,9 +100,6 @@ public final class FusionExecutor {
         inFlight.start(hits); // counted in stats until the fused list is made or the fusion failed
         attempt(request, fusion, defaults, byRef ? REF_ATTEMPTS : 0, ActionListener.runAfter(listener, () -> inFlight.end(hits)));
     }
-
-    /** Fusions by reference that meet a changed reader view run again: this many times by reference, then by id. */
-    private static final int REF_ATTEMPTS = 2;
 
     private void attempt(SearchRequest request, FusionQueryBuilder fusion, FusionOptions defaults, int refAttempts,
                          ActionListener<SearchRequest> listener) {
