@@ -5,6 +5,8 @@ import io.multivector.plugin.ingest.LazyProcessorFactory;
 import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
 import io.multivector.plugin.fusion.FusedDocsQueryBuilder;
 import io.multivector.plugin.fusion.DocRefs;
+import io.multivector.plugin.fusion.InternalTopDocRefs;
+import io.multivector.plugin.fusion.TopDocRefsAggregationBuilder;
 import io.multivector.plugin.fusion.FusionActionFilter;
 import io.multivector.plugin.fusion.FusionExecutor;
 import io.multivector.plugin.fusion.FusionHitFields;
@@ -172,6 +174,13 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
         return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent),
             new QuerySpec<>(FusionQueryBuilder.NAME, FusionQueryBuilder::new, FusionQueryBuilder::fromXContent),
             new QuerySpec<>(FusedDocsQueryBuilder.NAME, FusedDocsQueryBuilder::new, FusedDocsQueryBuilder::fromXContent));
+    }
+
+    /** A search's best documents by reference: how a fusion's vector subqueries return their lists with no fetch phase. */
+    @Override
+    public List<AggregationSpec> getAggregations() {
+        return List.of(new AggregationSpec(TopDocRefsAggregationBuilder.NAME, TopDocRefsAggregationBuilder::new,
+            TopDocRefsAggregationBuilder::parse).addResultReader(InternalTopDocRefs::new));
     }
 
     @Override

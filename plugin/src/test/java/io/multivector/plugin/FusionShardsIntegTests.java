@@ -1,12 +1,23 @@
 package io.multivector.plugin;
 
+import io.multivector.plugin.fusion.DocRefs;
+import io.multivector.plugin.fusion.TopDocRefsAggregationBuilder;
+import io.multivector.plugin.search.MultiVectorExt;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.common.xcontent.json.JsonXContent;
+import org.opensearch.core.common.bytes.BytesReference;
+import org.opensearch.core.xcontent.ToXContent;
+import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
 import org.opensearch.test.OpenSearchIntegTestCase;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +111,49 @@ public class FusionShardsIntegTests extends OpenSearchIntegTestCase {
         assertEquals(40, one.getHits().getHits().length);
         assertEquals(ids(one), ids(three));
         assertArrayEquals(scores(one), scores(three), 1e-6f);
+    }
+
+    /**
+     * A vector subquery's list comes as the {@code top_doc_refs} aggregation of a search of size 0: on three shards it
+     * names the same documents, in the same order and with the same scores, as the hits of a search of that size,
+     * equal scores at the list's end cut alike.
+     */
+    public void testTopDocRefsEqualTheHitsOfASearch() throws Exception {
+        assertAcked(prepareCreate("refs").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
+            .put("number_of_replicas", 0)).setMapping("dense", "type=dense_vector,dims=2,similarity=cosine"));
+        for (int i = 0; i < 60; i++) { // a third of the documents share three vectors, the rest are all different
+            List<Double> vector = i % 3 == 0 ? List.of(1.0, (double) (i % 9) / 3) : List.of(1.0, i / 7.0);
+            client().prepareIndex("refs").setId("r" + i).setSource(Map.of("dense", vector)).get();
+        }
+        refresh("refs");
+        QueryBuilder query = parse(internalCluster(), """
+            {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 100, "num_candidates": 200}}""");
+        for (int size : new int[] { 1, 7, 20, 45, 100 }) {
+            Map<String, Object> hits = asMap(client().prepareSearch("refs").setPreference("same").setSource(new SearchSourceBuilder()
+                .query(query).size(size).fetchSource(false).ext(List.of(new MultiVectorExt(false, true, true)))).get());
+            Map<String, Object> refs = asMap(client().prepareSearch("refs").setQuery(query).setSize(0).setPreference("same")
+                .setRequestCache(false).addAggregation(new TopDocRefsAggregationBuilder("top", size)).get());
+            List<List<Object>> fromHits = new ArrayList<>();
+            for (Map<String, Object> hit : list(((Map<?, ?>) hits.get("hits")).get("hits"))) {
+                fromHits.add(List.of(hit.get("_score"), ((Map<?, ?>) hit.get("fields")).get(DocRefs.FIELD)));
+            }
+            List<List<Object>> fromAggregation = new ArrayList<>();
+            for (Map<String, Object> hit : list(((Map<?, ?>) ((Map<?, ?>) refs.get("aggregations")).get("top")).get("hits"))) {
+                fromAggregation.add(List.of(hit.get("_score"), hit.get(DocRefs.FIELD)));
+            }
+            assertEquals("size " + size, Math.min(size, 60), fromHits.size());
+            assertEquals("size " + size, fromHits, fromAggregation);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Object value) {
+        return (List<Map<String, Object>>) value;
+    }
+
+    private static Map<String, Object> asMap(SearchResponse response) throws Exception {
+        return XContentHelper.convertToMap(BytesReference.bytes(response.toXContent(JsonXContent.contentBuilder(), ToXContent.EMPTY_PARAMS)),
+            false, XContentType.JSON).v2();
     }
 
     private SearchResponse search(String index, String query, int from, int size) throws Exception {

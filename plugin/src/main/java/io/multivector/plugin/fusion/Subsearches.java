@@ -106,7 +106,10 @@ final class Subsearches {
         }, listener::onFailure));
     }
 
-    /** One subquery's search; by reference its hits carry where they are, not their {@code _id}. */
+    /**
+     * One subquery's search. By reference its hits carry where they are; those of a vector subquery come as a
+     * {@code top_doc_refs} aggregation instead of hits, without their {@code _id}.
+     */
     private static SearchRequest search(SearchRequest template, QueryBuilder query, int size, Pin pin, boolean refsOnly) {
         SearchRequest search = new SearchRequest(template.indices());
         search.indicesOptions(template.indicesOptions());
@@ -116,11 +119,15 @@ final class Subsearches {
         if (template.allowPartialSearchResults() != null) {
             search.allowPartialSearchResults(template.allowPartialSearchResults());
         }
-        SearchSourceBuilder source = new SearchSourceBuilder().query(query).size(size).fetchSource(false).trackTotalHits(false);
-        if (pin.byRef) {
-            source.ext(List.of(new MultiVectorExt(false, true, true)));
-            if (refsOnly) {
-                source.storedField("_none_");
+        SearchSourceBuilder source = new SearchSourceBuilder().query(query).fetchSource(false).trackTotalHits(false);
+        if (pin.byRef && refsOnly) {
+            // the list comes back with the query phase: no fetch phase, whose round trip cost ~0.5 ms of ~10
+            source.size(0).aggregation(new TopDocRefsAggregationBuilder(TopDocRefsAggregationBuilder.NAME, size));
+            search.requestCache(false); // a list of references is good for one view of the index only, and rarely asked again
+        } else {
+            source.size(size);
+            if (pin.byRef) {
+                source.ext(List.of(new MultiVectorExt(false, true, true)));
             }
         }
         if (template.source() != null && template.source().timeout() != null) {
@@ -135,6 +142,11 @@ final class Subsearches {
             if (viewChanged(failure.reason())) {
                 throw new ViewChanged(failure.reason());
             }
+        }
+        if (response.getAggregations() != null && response.getAggregations().get(TopDocRefsAggregationBuilder.NAME) instanceof
+            InternalTopDocRefs refs) {
+            refs.hits().forEach(hit -> pin.sameView(hit.doc()));
+            return refs.hits();
         }
         List<RankedList.Hit> hits = new ArrayList<>(response.getHits().getHits().length);
         for (SearchHit hit : response.getHits().getHits()) {
