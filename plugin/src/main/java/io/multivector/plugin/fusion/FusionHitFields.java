@@ -31,10 +31,16 @@ public final class FusionHitFields implements FetchSubPhase {
         }
         String index = context.getIndexName();
         int shard = context.getQueryShardContext().getShardId();
-        Map<Object, FusedHit> byDoc = new HashMap<>(); // by _id, or by Lucene doc id in a list by reference
+        Map<String, FusedHit> byId = new HashMap<>();
+        Map<Integer, FusedHit> byLuceneDoc = new HashMap<>(); // a list by reference names this shard's docs by doc id
         for (FusedHit hit : fused.source.hits()) {
-            if (hit.doc().index().equals(index) && (hit.doc().isRef() == false || hit.doc().shard() == shard)) {
-                byDoc.put(hit.doc().isRef() ? (Object) hit.doc().luceneDoc() : hit.doc().id(), hit);
+            if (hit.doc().index().equals(index) == false) {
+                continue;
+            }
+            if (hit.doc().isRef() == false) {
+                byId.put(hit.doc().id(), hit);
+            } else if (hit.doc().shard() == shard) {
+                byLuceneDoc.put(hit.doc().luceneDoc(), hit);
             }
         }
         return new FetchSubPhaseProcessor() {
@@ -43,9 +49,9 @@ public final class FusionHitFields implements FetchSubPhase {
 
             @Override
             public void process(HitContext hitContext) {
-                FusedHit hit = byDoc.get(hitContext.hit().getId());
+                FusedHit hit = byId.get(hitContext.hit().getId());
                 if (hit == null) {
-                    hit = byDoc.get(hitContext.readerContext().docBase + hitContext.docId());
+                    hit = byLuceneDoc.get(hitContext.readerContext().docBase + hitContext.docId());
                 }
                 if (hit != null) {
                     hitContext.hit().setDocumentField(FIELD, new DocumentField(FIELD, List.of(fused.source.hitDetails(hit))));

@@ -30,7 +30,8 @@ import java.util.concurrent.ConcurrentMap;
  * global ranked lists, equal scores ordered by {@code _index} and {@code _id} so that the order never depends on
  * the shard layout.
  * <p>
- * By reference, hits are named by {@link DocRefs} instead of by {@code _id}: reading a random document's {@code _id}
+ * By reference, hits are named where they are ({@link TopDocRefsAggregationBuilder} for vector subqueries, {@link DocRefs}
+ * for the others) instead of by {@code _id}: reading a random document's {@code _id}
  * decompresses a stored-fields block (~10 µs), which for window 100 and four subqueries was a sixth of a fusion.
  * Text subqueries, whose lists are full of equal scores (BM25 on short fields), read their hits' {@code _id}s with
  * them; a tie in a vector subquery's list, rare, has its documents' {@code _id}s read by one more search. Every search of one fusion goes to the same shard copies (one preference) and must
