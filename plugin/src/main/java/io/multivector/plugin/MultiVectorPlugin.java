@@ -5,6 +5,11 @@ import io.multivector.plugin.ingest.LazyProcessorFactory;
 import io.multivector.plugin.ingest.MultiVectorEmbedProcessor;
 import io.multivector.plugin.fusion.FusedDocsQueryBuilder;
 import io.multivector.plugin.fusion.DocRefs;
+import io.multivector.plugin.fusion.FusionListsAggregationBuilder;
+import io.multivector.plugin.fusion.FusionListsProcessor;
+import io.multivector.plugin.fusion.FusionListsQueryBuilder;
+import io.multivector.plugin.fusion.OneSearchFusion;
+import io.multivector.plugin.fusion.InternalFusionLists;
 import io.multivector.plugin.fusion.InternalTopDocRefs;
 import io.multivector.plugin.fusion.TopDocRefsAggregationBuilder;
 import io.multivector.plugin.fusion.FusionActionFilter;
@@ -14,6 +19,8 @@ import io.multivector.plugin.fusion.FusionProcessor;
 import io.multivector.plugin.fusion.FusionQueryBuilder;
 import io.multivector.plugin.query.FieldModels;
 import org.opensearch.plugins.SearchPipelinePlugin;
+import org.opensearch.search.pipeline.SearchPhaseResultsProcessor;
+import org.opensearch.search.pipeline.SystemGeneratedProcessor;
 import org.opensearch.search.pipeline.SearchRequestProcessor;
 import io.multivector.plugin.search.HideVectorsFetchSubPhase;
 import org.opensearch.search.fetch.FetchSubPhase;
@@ -157,7 +164,7 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
 
     @Override
     public List<Setting<?>> getSettings() {
-        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS, FusionExecutor.MAX_WINDOW_HITS, VectorQueryBuilder.MAX_K,
+        return List.of(MultiVectorIndexSettings.ENABLED, INFERENCE_THREADS, FusionExecutor.MAX_WINDOW_HITS, OneSearchFusion.MODE, VectorQueryBuilder.MAX_K,
             RestEncodeAction.MAX_INPUTS, IMAGE_MAX_PIXELS);
     }
 
@@ -173,14 +180,17 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     public List<QuerySpec<?>> getQueries() {
         return List.of(new QuerySpec<>(VectorQueryBuilder.NAME, VectorQueryBuilder::new, VectorQueryBuilder::fromXContent),
             new QuerySpec<>(FusionQueryBuilder.NAME, FusionQueryBuilder::new, FusionQueryBuilder::fromXContent),
-            new QuerySpec<>(FusedDocsQueryBuilder.NAME, FusedDocsQueryBuilder::new, FusedDocsQueryBuilder::fromXContent));
+            new QuerySpec<>(FusedDocsQueryBuilder.NAME, FusedDocsQueryBuilder::new, FusedDocsQueryBuilder::fromXContent),
+            new QuerySpec<>(FusionListsQueryBuilder.NAME, FusionListsQueryBuilder::new, FusionListsQueryBuilder::fromXContent));
     }
 
     /** A search's best documents by reference: how a fusion's vector subqueries return their lists with no fetch phase. */
     @Override
     public List<AggregationSpec> getAggregations() {
         return List.of(new AggregationSpec(TopDocRefsAggregationBuilder.NAME, TopDocRefsAggregationBuilder::new,
-            TopDocRefsAggregationBuilder::parse).addResultReader(InternalTopDocRefs::new));
+            TopDocRefsAggregationBuilder::parse).addResultReader(InternalTopDocRefs::new),
+            new AggregationSpec(FusionListsAggregationBuilder.NAME, FusionListsAggregationBuilder::new,
+                FusionListsAggregationBuilder::parse).addResultReader(InternalFusionLists::new));
     }
 
     @Override
@@ -203,6 +213,13 @@ public class MultiVectorPlugin extends Plugin implements ActionPlugin, MapperPlu
     public Map<String, org.opensearch.search.pipeline.Processor.Factory<SearchRequestProcessor>> getRequestProcessors(
         SearchPipelinePlugin.Parameters parameters) {
         return Map.of(FusionProcessor.TYPE, new FusionProcessor.Factory(fusion::get));
+    }
+
+    /** Fuses a fusion run as one search, between its query and fetch phases (when the cluster enables it). */
+    @Override
+    public Map<String, SystemGeneratedProcessor.SystemGeneratedFactory<SearchPhaseResultsProcessor>>
+        getSystemGeneratedSearchPhaseResultsProcessors(SearchPipelinePlugin.Parameters parameters) {
+        return Map.of(FusionListsProcessor.FACTORY, new FusionListsProcessor.Factory());
     }
 
     @Override

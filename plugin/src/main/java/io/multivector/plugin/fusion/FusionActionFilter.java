@@ -59,6 +59,14 @@ public final class FusionActionFilter implements ActionFilter {
             chain.proceed(task, action, request, again); // the pipeline's processor fuses, with its defaults
             return;
         }
+        if (FusionExecutor.byReference(search) && OneSearchFusion.chosen(search, clusterService.get())) {
+            SearchRequest one = executor.get().oneSearch(search);
+            if (one != null) {
+                chain.proceed(task, action, (Request) one,
+                    (ActionListener<Response>) executor.get().oneSearchListener(search, (ActionListener<SearchResponse>) listener));
+                return;
+            }
+        }
         executor.get().resolve(search, FusionOptions.NONE, FusionExecutor.byReference(search), ActionListener.wrap(
             fused -> chain.proceed(task, action, (Request) fused, again), listener::onFailure));
     }

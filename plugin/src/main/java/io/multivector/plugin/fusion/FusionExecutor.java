@@ -101,6 +101,63 @@ public final class FusionExecutor {
         attempt(request, fusion, defaults, byRef ? REF_ATTEMPTS : 0, ActionListener.runAfter(listener, () -> inFlight.end(hits)));
     }
 
+    /**
+     * {@code request} as one search ({@link OneSearchFusion}), or null where its fusion takes two rounds (and, there,
+     * gets any 400 its options deserve). Counted in stats as a fusion by reference.
+     */
+    public SearchRequest oneSearch(SearchRequest request) {
+        FusionQueryBuilder fusion = (FusionQueryBuilder) request.source().query();
+        if (OneSearchFusion.applies(request, fusion) == false) {
+            return null;
+        }
+        FusionOptions options;
+        try {
+            options = fusion.options().resolve(FusionOptions.NONE, fusion.queries().size());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        long hits = windowHits(fusion, FusionOptions.NONE);
+        if (hits > maxWindowHits) {
+            return null;
+        }
+        List<QueryBuilder> queries = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < fusion.queries().size(); i++) {
+            queries.add(rewrites.withFilter(fusion.queries().get(i), fusion.filter()));
+            names.add(fusion.subqueryName(i));
+        }
+        inFlight.start(hits);
+        inFlight.byReference();
+        inFlight.oneSearch();
+        inFlight.end(hits); // the lists live in the search's own query phase results, which OpenSearch accounts for
+        return OneSearchFusion.rewrite(request, queries, names, options);
+    }
+
+    /** A listener for {@code original} run as one search: a list with equal scores makes it run again in two rounds, by id. */
+    public ActionListener<SearchResponse> oneSearchListener(SearchRequest original, ActionListener<SearchResponse> listener) {
+        return ActionListener.wrap(listener::onResponse, e -> {
+            if (causedBy(e, FusionListsProcessor.TWO_ROUNDS)) {
+                searchAgainById(original, listener);
+            } else {
+                listener.onFailure(e);
+            }
+        });
+    }
+
+    private static boolean causedBy(Throwable e, String message) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains(message)) {
+                return true;
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (causedBy(suppressed, message)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void attempt(SearchRequest request, FusionQueryBuilder fusion, FusionOptions defaults, int refAttempts,
                          ActionListener<SearchRequest> listener) {
         Subsearches.Pin pin = Subsearches.Pin.of(request, refAttempts > 0);

@@ -35,17 +35,26 @@ public final class InternalTopDocRefs extends InternalAggregation {
     public InternalTopDocRefs(StreamInput in) throws IOException {
         super(in);
         size = in.readVInt();
+        hits = readHits(in);
+    }
+
+    static List<RankedList.Hit> readHits(StreamInput in) throws IOException {
         int count = in.readVInt();
-        hits = new ArrayList<>(count);
+        List<RankedList.Hit> hits = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             RankedList.Doc doc = RankedList.Doc.byRef(in.readString(), in.readVInt(), in.readVInt(), in.readLong());
             hits.add(new RankedList.Hit(doc, in.readFloat()));
         }
+        return hits;
     }
 
     @Override
     protected void doWriteTo(StreamOutput out) throws IOException {
         out.writeVInt(size);
+        writeHits(out, hits);
+    }
+
+    static void writeHits(StreamOutput out, List<RankedList.Hit> hits) throws IOException {
         out.writeVInt(hits.size());
         for (RankedList.Hit hit : hits) {
             out.writeString(hit.doc().index());
@@ -68,12 +77,16 @@ public final class InternalTopDocRefs extends InternalAggregation {
 
     @Override
     public InternalAggregation reduce(List<InternalAggregation> aggregations, ReduceContext reduceContext) {
+        return new InternalTopDocRefs(name, size, merge(aggregations.stream().map(a -> ((InternalTopDocRefs) a).hits).toList(), size),
+            metadata);
+    }
+
+    /** The best {@code size} of shards' lists, as the hits of one search of that size would be ordered. */
+    static List<RankedList.Hit> merge(List<List<RankedList.Hit>> shards, int size) {
         List<RankedList.Hit> all = new ArrayList<>();
-        for (InternalAggregation aggregation : aggregations) {
-            all.addAll(((InternalTopDocRefs) aggregation).hits);
-        }
+        shards.forEach(all::addAll);
         all.sort(ORDER);
-        return new InternalTopDocRefs(name, size, all.size() > size ? new ArrayList<>(all.subList(0, size)) : all, metadata);
+        return all.size() > size ? new ArrayList<>(all.subList(0, size)) : all;
     }
 
     @Override

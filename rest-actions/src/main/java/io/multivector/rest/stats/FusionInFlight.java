@@ -13,6 +13,7 @@ public final class FusionInFlight {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong byReference = new AtomicLong();
     private final AtomicLong ranAgain = new AtomicLong();
+    private final AtomicLong oneSearch = new AtomicLong();
 
     public void start(long hits) {
         requests.incrementAndGet();
@@ -36,8 +37,14 @@ public final class FusionInFlight {
         ranAgain.incrementAndGet();
     }
 
-    /** requests in flight, window hits in flight, peak window hits, fusions run, by reference, run again, since the node started. */
+    /** A fusion ran as one search, its lists fused between the query and the fetch phase. */
+    public void oneSearch() {
+        oneSearch.incrementAndGet();
+    }
+
+    /** requests in flight, window hits in flight, peak window hits, fusions run, by reference, run again, in one search, since the node started. */
     public long[] snapshot() {
-        return new long[] { requests.get(), windowHits.get(), peakWindowHits.get(), total.get(), byReference.get(), ranAgain.get() };
+        return new long[] { requests.get(), windowHits.get(), peakWindowHits.get(), total.get(), byReference.get(), ranAgain.get(),
+            oneSearch.get() };
     }
 }

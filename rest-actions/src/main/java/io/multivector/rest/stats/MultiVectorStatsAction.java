@@ -109,7 +109,8 @@ public final class MultiVectorStatsAction extends ActionType<MultiVectorStatsAct
                 builder.endObject();
                 builder.startObject("fusion").field("in_flight", node.fusion[0]).field("window_hits_in_flight", node.fusion[1])
                     .field("peak_window_hits", node.fusion[2]).field("total", node.fusion[3])
-                    .field("by_reference", node.fusion[4]).field("ran_again", node.fusion[5]).endObject();
+                    .field("by_reference", node.fusion[4]).field("ran_again", node.fusion[5])
+                    .field("one_search", node.fusion[6]).endObject();
                 builder.endObject();
             }
             return builder.endObject().endObject();

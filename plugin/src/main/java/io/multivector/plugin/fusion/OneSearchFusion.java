@@ -1,0 +1,95 @@
+package io.multivector.plugin.fusion;
+
+import org.opensearch.action.search.SearchRequest;
+import org.opensearch.action.search.SearchType;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
+import org.opensearch.search.pipeline.SearchPipelineService;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.search.builder.SearchSourceBuilder;
+
+import java.util.List;
+
+/**
+ * A fusion of vector subqueries, as one search. Each shard runs every subquery for its best {@code window_size}
+ * documents ({@code fusion_lists}), {@link FusionListsProcessor} fuses the global lists between the query and the fetch
+ * phase, and the fetch phase fetches the page: one query and one fetch phase, as {@code hybrid} has, and still exact,
+ * with no second search and one reader per shard throughout. It needs OpenSearch to run that processor
+ * ({@code cluster.search.enabled_system_generated_factories} naming {@link FusionListsProcessor#FACTORY} or {@code *}).
+ * Text subqueries (their lists' many equal scores need {@code _id}s), nested fusions, rerank, aggregations and the other
+ * options that need the fused list before the query phase take the two-round path.
+ */
+public final class OneSearchFusion {
+
+    /**
+     * {@code auto}: in one search when the request's shards are at least this node's processors (two rounds run a
+     * fusion's subqueries at once, one search runs a shard's one after another, so with cores to spare two rounds win);
+     * {@code always}; {@code never}.
+     */
+    public static final Setting<String> MODE = Setting.simpleString("plugins.multivector.fusion.one_search", "auto", value -> {
+        if (List.of("auto", "always", "never").contains(value) == false) {
+            throw new IllegalArgumentException("[plugins.multivector.fusion.one_search] must be auto, always or never, got [" + value + "]");
+        }
+    }, Setting.Property.NodeScope, Setting.Property.Dynamic);
+
+    private OneSearchFusion() {}
+
+    /**
+     * Whether this cluster runs {@code request}'s fusion as one search: OpenSearch must run {@link FusionListsProcessor}
+     * for a plugin, and the request names concrete indices (an alias may carry a filter, which the subqueries' own
+     * searches would not see), without routing.
+     */
+    static boolean chosen(SearchRequest request, ClusterService clusterService) {
+        ClusterSettings settings = clusterService.getClusterSettings();
+        List<String> enabled = settings.get(SearchPipelineService.ENABLED_SYSTEM_GENERATED_FACTORIES_SETTING);
+        String mode = settings.get(MODE);
+        if ("never".equals(mode) || (enabled.contains(SearchPipelineService.ALL) || enabled.contains(FusionListsProcessor.FACTORY)) == false
+            || request.routing() != null || request.indices() == null || request.indices().length == 0) {
+            return false;
+        }
+        Metadata metadata = clusterService.state().metadata();
+        int shards = 0;
+        for (String name : request.indices()) {
+            IndexMetadata index = metadata.index(name);
+            if (index == null) {
+                return false;
+            }
+            shards += index.getNumberOfShards();
+        }
+        return "always".equals(mode) || shards >= OpenSearchExecutors.allocatedProcessors(clusterService.getSettings());
+    }
+
+    /** Whether {@code request}'s top-level {@code fusion} can run as one search. */
+    static boolean applies(SearchRequest request, FusionQueryBuilder fusion) {
+        SearchSourceBuilder source = request.source();
+        if (request.scroll() != null || request.searchType() != SearchType.QUERY_THEN_FETCH || source.pointInTimeBuilder() != null
+            || source.aggregations() != null || source.postFilter() != null || Boolean.TRUE.equals(source.explain())
+            || source.profile() || source.highlighter() != null || source.sorts() != null || source.searchAfter() != null
+            || source.collapse() != null || source.rescores() != null || source.suggest() != null || source.minScore() != null
+            || source.terminateAfter() != 0 || source.timeout() != null || source.slice() != null) {
+            return false;
+        }
+        if (fusion.rerank() != null || fusion.subqueryScores() || fusion.boost() != 1 || fusion.queryName() != null) {
+            return false;
+        }
+        for (QueryBuilder query : fusion.queries()) {
+            if (query instanceof FusionQueryBuilder || SubqueryRewrites.isVectorQuery(query) == false) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The request as one search: each shard's query finds its lists, the aggregation sends them to be fused. */
+    static SearchRequest rewrite(SearchRequest request, List<QueryBuilder> queries, List<String> names, FusionOptions options) {
+        SearchSourceBuilder source = request.source().shallowCopy().query(new FusionListsQueryBuilder(queries, names, options))
+            .aggregation(new FusionListsAggregationBuilder());
+        SearchRequest one = new SearchRequest(request).source(source);
+        one.setBatchedReduceSize(Integer.MAX_VALUE); // every shard's lists reach the fusion as they came, none reduced before
+        return one;
+    }
+}

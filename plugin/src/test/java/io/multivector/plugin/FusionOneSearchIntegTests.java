@@ -1,0 +1,148 @@
+package io.multivector.plugin;
+
+import io.multivector.plugin.fusion.FusionListsProcessor;
+import io.multivector.plugin.fusion.OneSearchFusion;
+import io.multivector.plugin.search.MultiVectorExt;
+import org.opensearch.action.search.SearchResponse;
+import org.opensearch.action.search.SearchType;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.unit.TimeValue;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.search.SearchHit;
+import org.opensearch.search.builder.SearchSourceBuilder;
+import org.opensearch.search.pipeline.SearchPipelineService;
+import org.opensearch.test.OpenSearchIntegTestCase;
+import org.junit.After;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static io.multivector.plugin.FusionTestSupport.fusionStats;
+import static io.multivector.plugin.FusionTestSupport.ids;
+import static io.multivector.plugin.FusionTestSupport.parse;
+import static org.opensearch.test.hamcrest.OpenSearchAssertions.assertAcked;
+
+/**
+ * A fusion of vector subqueries in one search (its lists fused between the query and the fetch phase) gives what the
+ * same fusion gives in two rounds: the same hits, scores, total and pages, on one shard and on three (with a replica
+ * each, across three nodes). A list with equal scores makes it run again in two rounds.
+ */
+@OpenSearchIntegTestCase.ClusterScope(scope = OpenSearchIntegTestCase.Scope.SUITE, numDataNodes = 3)
+public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
+
+    private static final int ONE_SEARCH = 6, RAN_AGAIN = 5; // in FusionInFlight.snapshot()
+
+    @Override
+    protected Collection<Class<? extends Plugin>> nodePlugins() {
+        return List.of(MultiVectorPlugin.class);
+    }
+
+    private void oneSearch(String mode) {
+        assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder()
+            .putList(SearchPipelineService.ENABLED_SYSTEM_GENERATED_FACTORIES_SETTING.getKey(), FusionListsProcessor.FACTORY)
+            .put(OneSearchFusion.MODE.getKey(), mode)));
+    }
+
+    @After
+    public void resetSettings() {
+        assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder()
+            .putNull(SearchPipelineService.ENABLED_SYSTEM_GENERATED_FACTORIES_SETTING.getKey()).putNull(OneSearchFusion.MODE.getKey())));
+    }
+
+    public void testOneSearchGivesWhatTwoRoundsGive() throws Exception {
+        for (String index : new String[] { "one", "three" }) {
+            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", index.equals("one") ? 1 : 3).put("number_of_replicas", index.equals("one") ? 0 : 1))
+                .setMapping("tokens", "type=multi_vector,dims=2", "dense", "type=dense_vector,dims=2,similarity=cosine", "group",
+                    "type=keyword"));
+        }
+        for (int i = 0; i < 90; i++) {
+            double angle = i * Math.PI / 2 / 90;
+            Map<String, Object> source = Map.of("group", i % 3 == 0 ? "a" : "b",
+                "tokens", List.of(List.of(Math.cos(angle), Math.sin(angle)), List.of(Math.sin(3 * angle), -Math.cos(angle))),
+                "dense", List.of(Math.cos(2 * angle) + 0.01, Math.sin(2 * angle) + 0.01));
+            for (String index : new String[] { "one", "three" }) {
+                client().prepareIndex(index).setId(Integer.toString(i)).setSource(source).get();
+            }
+        }
+        ensureGreen("one", "three");
+        refresh("one", "three");
+        for (String options : new String[] { "\"method\": \"rrf\"", "\"method\": \"rrf\", \"weights\": [2, 0.5]", "\"method\": \"dbsf\"",
+            "\"method\": \"linear\", \"normalization\": \"z_score\"", "\"method\": \"rrf\", \"window_size\": 30",
+            "\"method\": \"rrf\", \"filter\": {\"term\": {\"group\": \"a\"}}" }) {
+            String fusion = String.format(Locale.ROOT, """
+                {"fusion": {%s, "queries": [
+                  {"vector": {"field": "tokens", "query_vectors": [[0.6, 0.8], [1, 0]], "k": 100}},
+                  {"vector": {"field": "dense", "query_vector": [1, 0.2], "k": 100, "num_candidates": 200}}]}}""", options);
+            oneSearch("never");
+            SearchResponse twoRounds = search("three", fusion, 0, 100, true);
+            oneSearch("always");
+            long before = fusionStats(internalCluster())[ONE_SEARCH];
+            for (String index : new String[] { "one", "three" }) {
+                SearchResponse one = search(index, fusion, 0, 100, true);
+                assertTrue(options, one.getHits().getHits().length > 10);
+                assertEquals(options + " " + index, ids(twoRounds), ids(one));
+                assertArrayEquals(options + " " + index, scores(twoRounds), scores(one), 0f);
+                assertEquals(options, twoRounds.getHits().getTotalHits(), one.getHits().getTotalHits());
+                assertEquals(options, twoRounds.getHits().getMaxScore(), one.getHits().getMaxScore(), 0f);
+                assertTrue("the lists are not part of the response", one.getAggregations() == null || one.getAggregations().asList().isEmpty());
+                assertEquals(options, ids(twoRounds).subList(10, 20), ids(search(index, fusion, 10, 10, true)));
+            }
+            assertEquals(options, before + 4, fusionStats(internalCluster())[ONE_SEARCH]);
+            // by _id, or with an option one search cannot give (here explain), two rounds still run
+            search("three", fusion, 0, 10, false);
+            assertEquals(options, before + 4, fusionStats(internalCluster())[ONE_SEARCH]);
+        }
+    }
+
+    /** Equal scores in a list need _ids to be ordered: the fusion runs again in two rounds and gives their answer. */
+    public void testEqualScoresInAListRunAgainInTwoRounds() throws Exception {
+        assertAcked(prepareCreate("tied").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
+            .put("number_of_replicas", 0)).setMapping("dense", "type=dense_vector,dims=2,similarity=cosine",
+                "other", "type=dense_vector,dims=2,similarity=cosine"));
+        for (int i = 0; i < 30; i++) { // three distinct vectors: every score of the dense list is shared
+            client().prepareIndex("tied").setId("t" + i).setSource(Map.of("dense", List.of(1.0, i % 3), "other", List.of(1.0, i / 10.0))).get();
+        }
+        refresh("tied");
+        String fusion = """
+            {"fusion": {"queries": [
+              {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 30, "num_candidates": 100}},
+              {"vector": {"field": "other", "query_vector": [1, 0.3], "k": 30, "num_candidates": 100}}]}}""";
+        oneSearch("never");
+        SearchResponse twoRounds = search("tied", fusion, 0, 30, true);
+        oneSearch("always");
+        long[] before = fusionStats(internalCluster());
+        SearchResponse again = search("tied", fusion, 0, 30, true);
+        long[] after = fusionStats(internalCluster());
+        assertEquals(ids(twoRounds), ids(again));
+        assertArrayEquals(scores(twoRounds), scores(again), 0f);
+        assertEquals(before[ONE_SEARCH] + 1, after[ONE_SEARCH]);
+        assertEquals(before[RAN_AGAIN] + 1, after[RAN_AGAIN]);
+    }
+
+    private SearchResponse search(String index, String query, int from, int size, boolean byReference) throws Exception {
+        SearchSourceBuilder source = new SearchSourceBuilder().query(parse(internalCluster(), query)).from(from).size(size)
+            .fetchSource(false);
+        if (byReference == false) {
+            source.explain(true).ext(List.of(new MultiVectorExt(false, false, false)));
+        }
+        // no random search type, timeout or preference from the test client: they change which path a fusion takes
+        return client().prepareSearch(index).setSource(source).setSearchType(SearchType.QUERY_THEN_FETCH).setPreference(null)
+            .setTimeout(null).get(TimeValue.timeValueSeconds(30));
+    }
+
+    private static float[] scores(SearchResponse response) {
+        return toFloats(Arrays.stream(response.getHits().getHits()).map(SearchHit::getScore).toList());
+    }
+
+    private static float[] toFloats(List<Float> values) {
+        float[] result = new float[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            result[i] = values.get(i);
+        }
+        return result;
+    }
+}
