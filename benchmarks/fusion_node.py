@@ -113,6 +113,8 @@ def main():
     model, flags = cpu()
     centers64, centers32, build_s = build(args.url, args, rng)
     url, window = args.url, args.window
+    # lets a fusion of vector subqueries run as one search (plugins.multivector.fusion.one_search: auto decides)
+    call(url, "PUT", "/_cluster/settings", {"persistent": {"cluster.search.enabled_system_generated_factories": ["multivector_fusion_lists"]}})
     call(url, "PUT", "/_search/pipeline/hybrid_rrf", {"phase_results_processors": [{"score-ranker-processor": {
         "combination": {"technique": "rrf", "rank_constant": 60}}}]})
     workload = [subqueries(rng, centers64, centers32, window) for _ in range(args.queries)]
@@ -159,6 +161,8 @@ def main():
         print(f"| {n} | {slowest[0]:.1f} / {slowest[1]:.1f} | {fused[0]:.1f} / {fused[1]:.1f} | {by_id[0]:.1f} / {by_id[1]:.1f} "
               f"| {sequential[0]:.1f} / {sequential[1]:.1f} | {parallel[0]:.1f} / {parallel[1]:.1f} | {hybrid[0]:.1f} / {hybrid[1]:.1f} "
               f"| {by_id[0] / fused[0]:.2f}x | {parallel[0] / fused[0]:.2f}x | {hybrid[0] / fused[0]:.2f}x |")
+    stats = next(iter(call(url, "GET", "/_plugins/_multivector/stats")["nodes"].values()))["fusion"]
+    print(f"\nFusions run as one search (lists fused between the query and fetch phases): {stats['one_search']} of {stats['total']}")
     # fixed cost of the second round: a fusion of one subquery against that subquery alone
     t = interleaved({
         "one": lambda i: search(url, {"size": 10, "_source": False, "query": {"fusion": {"queries": workload[i][3:4], "window_size": window}}}),

@@ -48,6 +48,11 @@ public final class FusionActionFilter implements ActionFilter {
     public <Request extends ActionRequest, Response extends ActionResponse> void apply(Task task, String action, Request request,
                                                                                        ActionListener<Response> listener,
                                                                                        ActionFilterChain<Request, Response> chain) {
+        if (SearchAction.NAME.equals(action) && request instanceof SearchRequest search && search.source() != null
+            && search.source().query() instanceof FusionListsQueryBuilder) {
+            listener.onFailure(new IllegalArgumentException("[" + FusionListsQueryBuilder.NAME + "] is written by a [fusion] query: send that instead"));
+            return;
+        }
         if (SearchAction.NAME.equals(action) == false || request instanceof SearchRequest == false
             || FusionExecutor.isFusion((SearchRequest) request) == false) {
             chain.proceed(task, action, request, listener);

@@ -1,8 +1,6 @@
 package io.multivector.plugin.fusion;
 
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.QueryVisitor;
 import org.opensearch.common.document.DocumentField;
 import org.opensearch.search.fetch.FetchContext;
 import org.opensearch.search.fetch.FetchSubPhase;
@@ -25,7 +23,7 @@ public final class FusionHitFields implements FetchSubPhase {
         if (context.parsedQuery() == null) {
             return null;
         }
-        FusedDocsQuery fused = find(context.parsedQuery().query());
+        FusedDocsQuery fused = LeafQueries.find(context.parsedQuery().query(), FusedDocsQuery.class);
         if (fused == null || fused.source.subqueryScores() == false) {
             return null;
         }
@@ -58,23 +56,5 @@ public final class FusionHitFields implements FetchSubPhase {
                 }
             }
         };
-    }
-
-    private static FusedDocsQuery find(Query query) {
-        FusedDocsQuery[] found = new FusedDocsQuery[1];
-        query.visit(new QueryVisitor() {
-            @Override
-            public void visitLeaf(Query leaf) {
-                if (leaf instanceof FusedDocsQuery fusedDocs) {
-                    found[0] = fusedDocs;
-                }
-            }
-
-            @Override
-            public QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
-                return this;
-            }
-        });
-        return found[0];
     }
 }

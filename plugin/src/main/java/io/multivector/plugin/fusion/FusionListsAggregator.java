@@ -1,8 +1,6 @@
 package io.multivector.plugin.fusion;
 
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreMode;
 import org.opensearch.search.aggregations.InternalAggregation;
 import org.opensearch.search.aggregations.LeafBucketCollector;
@@ -20,7 +18,7 @@ final class FusionListsAggregator extends MetricsAggregator {
 
     FusionListsAggregator(String name, SearchContext context, Map<String, Object> metadata) throws IOException {
         super(name, context, null, metadata);
-        this.query = context.parsedQuery() == null ? null : find(context.parsedQuery().query()); // before the rewrite
+        this.query = context.parsedQuery() == null ? null : LeafQueries.find(context.parsedQuery().query(), FusionListsQuery.class); // before the rewrite
         if (query == null) {
             throw new IllegalArgumentException("[" + FusionListsAggregationBuilder.NAME + "] needs the [fusion_lists] query");
         }
@@ -45,23 +43,5 @@ final class FusionListsAggregator extends MetricsAggregator {
     @Override
     public InternalAggregation buildEmptyAggregation() {
         return new InternalFusionLists(name, query.window(), List.of(), metadata());
-    }
-
-    private static FusionListsQuery find(Query query) {
-        FusionListsQuery[] found = new FusionListsQuery[1];
-        query.visit(new QueryVisitor() {
-            @Override
-            public void visitLeaf(Query leaf) {
-                if (leaf instanceof FusionListsQuery lists) {
-                    found[0] = lists;
-                }
-            }
-
-            @Override
-            public QueryVisitor getSubVisitor(org.apache.lucene.search.BooleanClause.Occur occur, Query parent) {
-                return this;
-            }
-        });
-        return found[0];
     }
 }

@@ -84,13 +84,7 @@ public final class InternalFusionLists extends InternalAggregation {
     public XContentBuilder doXContentBody(XContentBuilder builder, Params params) throws IOException {
         builder.startArray("lists");
         for (List<RankedList.Hit> hits : lists) {
-            builder.startArray();
-            for (RankedList.Hit hit : hits) {
-                RankedList.Doc doc = hit.doc();
-                builder.startObject().field("_index", doc.index()).field("_score", hit.score())
-                    .array(DocRefs.FIELD, doc.shard(), doc.luceneDoc(), doc.view()).endObject();
-            }
-            builder.endArray();
+            InternalTopDocRefs.hitsToXContent(builder, hits);
         }
         return builder.endArray();
     }

@@ -104,7 +104,12 @@ public final class InternalTopDocRefs extends InternalAggregation {
 
     @Override
     public XContentBuilder doXContentBody(XContentBuilder builder, Params params) throws IOException {
-        builder.startArray("hits");
+        return hitsToXContent(builder.field("hits"), hits);
+    }
+
+    /** [{_index, _score, _doc_ref}, ...] */
+    static XContentBuilder hitsToXContent(XContentBuilder builder, List<RankedList.Hit> hits) throws IOException {
+        builder.startArray();
         for (RankedList.Hit hit : hits) {
             RankedList.Doc doc = hit.doc();
             builder.startObject().field("_index", doc.index()).field("_score", hit.score())

@@ -70,7 +70,7 @@ public final class OneSearchFusion {
             || source.aggregations() != null || source.postFilter() != null || Boolean.TRUE.equals(source.explain())
             || source.profile() || source.highlighter() != null || source.sorts() != null || source.searchAfter() != null
             || source.collapse() != null || source.rescores() != null || source.suggest() != null || source.minScore() != null
-            || source.terminateAfter() != 0 || source.timeout() != null || source.slice() != null) {
+            || source.terminateAfter() != 0 || source.timeout() != null || source.slice() != null || source.indexBoosts().isEmpty() == false) {
             return false;
         }
         if (fusion.rerank() != null || fusion.subqueryScores() || fusion.boost() != 1 || fusion.queryName() != null) {
