@@ -3,6 +3,9 @@ package io.multivector.plugin;
 import io.multivector.plugin.fusion.FusionListsProcessor;
 import io.multivector.plugin.fusion.OneSearchFusion;
 import io.multivector.plugin.search.MultiVectorExt;
+import org.opensearch.action.search.MultiSearchRequest;
+import org.opensearch.action.search.MultiSearchResponse;
+import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
@@ -96,6 +99,40 @@ public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
             search("three", fusion, 0, 10, false);
             assertEquals(options, before + 4, fusionStats(internalCluster())[ONE_SEARCH]);
         }
+    }
+
+    /** Each fusion of an _msearch runs as one search; a search through an alias (which may filter) takes two rounds. */
+    public void testMultiSearchAndAliases() throws Exception {
+        assertAcked(prepareCreate("multi").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
+            .put("number_of_replicas", 0)).setMapping("dense", "type=dense_vector,dims=2,similarity=cosine",
+                "other", "type=dense_vector,dims=2,similarity=cosine"));
+        for (int i = 0; i < 40; i++) {
+            client().prepareIndex("multi").setId("m" + i).setSource(Map.of("dense", List.of(1.0, i / 7.0), "other", List.of(i / 5.0, 1.0))).get();
+        }
+        refresh("multi");
+        assertAcked(client().admin().indices().prepareAliases().addAlias("multi", "alias_of_multi"));
+        String fusion = """
+            {"fusion": {"queries": [
+              {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 40, "num_candidates": 100}},
+              {"vector": {"field": "other", "query_vector": [1, 0.3], "k": 40, "num_candidates": 100}}]}}""";
+        oneSearch("never");
+        SearchResponse twoRounds = search("multi", fusion, 0, 40, true);
+        oneSearch("always");
+        long before = fusionStats(internalCluster())[ONE_SEARCH];
+        MultiSearchRequest both = new MultiSearchRequest();
+        for (int i = 0; i < 2; i++) {
+            both.add(new SearchRequest("multi").source(new SearchSourceBuilder().query(parse(internalCluster(), fusion)).size(40)
+                .fetchSource(false)).searchType(SearchType.QUERY_THEN_FETCH));
+        }
+        for (MultiSearchResponse.Item item : client().multiSearch(both).actionGet().getResponses()) {
+            assertFalse(item.isFailure());
+            assertEquals(ids(twoRounds), ids(item.getResponse()));
+            assertArrayEquals(scores(twoRounds), scores(item.getResponse()), 0f);
+        }
+        assertEquals(before + 2, fusionStats(internalCluster())[ONE_SEARCH]);
+        SearchResponse throughAlias = search("alias_of_multi", fusion, 0, 40, true);
+        assertEquals(ids(twoRounds), ids(throughAlias));
+        assertEquals("through an alias: two rounds", before + 2, fusionStats(internalCluster())[ONE_SEARCH]);
     }
 
     /** Equal scores in a list need _ids to be ordered: the fusion runs again in two rounds and gives their answer. */
