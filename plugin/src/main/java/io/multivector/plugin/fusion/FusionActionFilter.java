@@ -50,7 +50,7 @@ public final class FusionActionFilter implements ActionFilter {
                                                                                        ActionFilterChain<Request, Response> chain) {
         if (SearchAction.NAME.equals(action) && request instanceof SearchRequest search && search.source() != null
             && search.source().query() instanceof FusionListsQueryBuilder) {
-            listener.onFailure(new IllegalArgumentException("[" + FusionListsQueryBuilder.NAME + "] is written by a [fusion] query: send that instead"));
+            listener.onFailure(new IllegalArgumentException(FusionListsQueryBuilder.NOT_BY_HAND));
             return;
         }
         if (SearchAction.NAME.equals(action) == false || request instanceof SearchRequest == false

@@ -136,26 +136,12 @@ public final class FusionExecutor {
     /** A listener for {@code original} run as one search: a list with equal scores makes it run again in two rounds, by id. */
     public ActionListener<SearchResponse> oneSearchListener(SearchRequest original, ActionListener<SearchResponse> listener) {
         return ActionListener.wrap(listener::onResponse, e -> {
-            if (causedBy(e, FusionListsProcessor.TWO_ROUNDS)) {
+            if (Subsearches.says(e, FusionListsProcessor.TWO_ROUNDS)) {
                 searchAgainById(original, listener);
             } else {
                 listener.onFailure(e);
             }
         });
-    }
-
-    private static boolean causedBy(Throwable e, String message) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && cause.getMessage().contains(message)) {
-                return true;
-            }
-            for (Throwable suppressed : cause.getSuppressed()) {
-                if (causedBy(suppressed, message)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private void attempt(SearchRequest request, FusionQueryBuilder fusion, FusionOptions defaults, int refAttempts,

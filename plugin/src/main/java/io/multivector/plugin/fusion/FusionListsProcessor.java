@@ -42,7 +42,7 @@ public final class FusionListsProcessor implements SystemGeneratedProcessor, Sea
         }
         if (context.getRequest().source().aggregations() == null || context.getRequest().source().aggregations().getAggregatorFactories()
             .stream().noneMatch(aggregation -> aggregation instanceof FusionListsAggregationBuilder)) {
-            throw new IllegalArgumentException("[" + FusionListsQueryBuilder.NAME + "] is written by a [fusion] query: send that instead");
+            throw new IllegalArgumentException(FusionListsQueryBuilder.NOT_BY_HAND);
         }
         List<QuerySearchResult> shards = new ArrayList<>();
         for (Result result : results.getAtomicArray().asList()) {

@@ -29,6 +29,8 @@ import java.util.Objects;
 public final class FusionListsQueryBuilder extends AbstractQueryBuilder<FusionListsQueryBuilder> {
 
     public static final String NAME = "fusion_lists";
+    /** What a search with this query as its own gets: it only works as a fusion writes it. */
+    static final String NOT_BY_HAND = "[" + NAME + "] is written by a [fusion] query: send that instead";
 
     private final List<QueryBuilder> queries;
     private final List<String> names;

@@ -19,9 +19,9 @@ import java.util.Objects;
  */
 public final class InternalTopDocRefs extends InternalAggregation {
 
+    /** Best first; equal scores by index, shard, then doc id (references have no _id), as a search's hits merge. */
     private static final Comparator<RankedList.Hit> ORDER = Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score())
-        .thenComparing(RankedList.Hit::doc, Comparator.comparing(RankedList.Doc::index).thenComparingInt(RankedList.Doc::shard)
-            .thenComparingInt(RankedList.Doc::luceneDoc));
+        .thenComparing(RankedList.Hit::doc, RankedList.Doc.ORDER);
 
     private final int size;
     private final List<RankedList.Hit> hits;

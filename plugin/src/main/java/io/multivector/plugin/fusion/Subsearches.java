@@ -218,13 +218,24 @@ final class Subsearches {
 
     /** Whether a failure is, or was caused by, a fusion by reference meeting another reader view. */
     static boolean viewChanged(Exception e) {
-        Throwable cause = ExceptionsHelper.unwrapCause(e);
-        if (cause instanceof ViewChanged || viewChanged(cause.getMessage())) {
-            return true;
-        }
-        if (cause instanceof SearchPhaseExecutionException phase) {
-            for (ShardSearchFailure failure : phase.shardFailures()) {
-                if (viewChanged(failure.reason())) {
+        return ExceptionsHelper.unwrapCause(e) instanceof ViewChanged || says(e, FusedDocsQuery.VIEW_CHANGED);
+    }
+
+    /** Whether {@code e}, a cause or suppressed failure of it, or a shard failure of a search phase, says {@code marker}. */
+    static boolean says(Throwable e, String marker) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains(marker)) {
+                return true;
+            }
+            if (cause instanceof SearchPhaseExecutionException phase) {
+                for (ShardSearchFailure failure : phase.shardFailures()) {
+                    if (failure.reason() != null && failure.reason().contains(marker)) {
+                        return true;
+                    }
+                }
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (says(suppressed, marker)) {
                     return true;
                 }
             }
