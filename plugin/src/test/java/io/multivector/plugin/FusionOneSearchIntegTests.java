@@ -10,6 +10,7 @@ import org.opensearch.action.search.SearchResponse;
 import org.opensearch.action.search.SearchType;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
+import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.search.SearchHit;
 import org.opensearch.search.builder.SearchSourceBuilder;
@@ -158,6 +159,35 @@ public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
         assertArrayEquals(scores(twoRounds), scores(again), 0f);
         assertEquals(before[ONE_SEARCH] + 1, after[ONE_SEARCH]);
         assertEquals(before[RAN_AGAIN] + 1, after[RAN_AGAIN]);
+    }
+
+    /**
+     * {@code auto} runs a fusion in one search where its shards search their subqueries at once (concurrent segment
+     * search on), and in two rounds where they would search them in turn while the node has cores to spare.
+     */
+    public void testAutoWeighsConcurrentSearchAgainstShardsAndProcessors() throws Exception {
+        for (String mode : new String[] { "auto", "none" }) {
+            assertAcked(prepareCreate("concurrent_" + mode).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", 1).put("number_of_replicas", 0).put("index.search.concurrent_segment_search.mode", mode))
+                .setMapping("dense", "type=dense_vector,dims=2,similarity=cosine", "other", "type=dense_vector,dims=2,similarity=cosine"));
+            for (int i = 0; i < 20; i++) {
+                client().prepareIndex("concurrent_" + mode).setId("c" + i).setSource(Map.of("dense", List.of(1.0, i / 7.0),
+                    "other", List.of(i / 5.0, 1.0))).get();
+            }
+            refresh("concurrent_" + mode);
+        }
+        String fusion = """
+            {"fusion": {"queries": [
+              {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 20, "num_candidates": 100}},
+              {"vector": {"field": "other", "query_vector": [1, 0.3], "k": 20, "num_candidates": 100}}]}}""";
+        oneSearch("auto");
+        long before = fusionStats(internalCluster())[ONE_SEARCH];
+        assertEquals(20, search("concurrent_auto", fusion, 0, 20, true).getHits().getHits().length);
+        assertEquals("concurrent search on: one search", before + 1, fusionStats(internalCluster())[ONE_SEARCH]);
+        assertEquals(20, search("concurrent_none", fusion, 0, 20, true).getHits().getHits().length);
+        int processors = OpenSearchExecutors.allocatedProcessors(internalCluster().getInstance(Settings.class));
+        assertEquals("concurrent search off, 1 shard, " + processors + " processors", before + (processors > 1 ? 1 : 2),
+            fusionStats(internalCluster())[ONE_SEARCH]);
     }
 
     private SearchResponse search(String index, String query, int from, int size, boolean byReference) throws Exception {

@@ -16,6 +16,7 @@ import org.apache.lucene.search.TopScoreDocCollectorManager;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * The shard side of a fusion in one search ({@link OneSearchFusion}). Its weight searches each subquery for the
@@ -48,17 +49,25 @@ final class FusionListsQuery extends Query {
         return options.windowSize();
     }
 
-    /** The shard's lists, searched on the first call (the query phase's weight makes it). */
+    /**
+     * The shard's lists, searched on the first call (the query phase's weight makes it). The subqueries run at once on
+     * the searcher's executor where it has one (OpenSearch's concurrent segment search, which an aggregation turns on in
+     * its {@code auto} mode), as two rounds run them as separate searches; without one, one after another.
+     */
     synchronized Lists lists(IndexSearcher searcher) throws IOException {
         if (found == null) {
             int window = options.windowSize();
             long view = ReaderView.of(searcher.getIndexReader());
+            List<Callable<TopDocs>> searches = new ArrayList<>(subqueries.length);
+            for (Query subquery : subqueries) {
+                searches.add(() -> searcher.search(subquery, new TopScoreDocCollectorManager(window, null, window)));
+            }
+            List<TopDocs> tops = searcher.getTaskExecutor().invokeAll(searches);
             List<List<RankedList.Hit>> lists = new ArrayList<>(subqueries.length);
             List<RankedList> ranked = new ArrayList<>(subqueries.length);
             for (int i = 0; i < subqueries.length; i++) {
-                TopDocs top = searcher.search(subqueries[i], new TopScoreDocCollectorManager(window, null, window));
-                List<RankedList.Hit> hits = new ArrayList<>(top.scoreDocs.length);
-                for (ScoreDoc doc : top.scoreDocs) {
+                List<RankedList.Hit> hits = new ArrayList<>(tops.get(i).scoreDocs.length);
+                for (ScoreDoc doc : tops.get(i).scoreDocs) {
                     hits.add(new RankedList.Hit(RankedList.Doc.byRef(index, shard, doc.doc, view), doc.score));
                 }
                 lists.add(hits);

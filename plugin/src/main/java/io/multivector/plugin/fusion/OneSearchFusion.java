@@ -7,6 +7,9 @@ import org.opensearch.cluster.metadata.Metadata;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.index.IndexSettings;
+import org.opensearch.search.SearchService;
 import org.opensearch.common.util.concurrent.OpenSearchExecutors;
 import org.opensearch.search.pipeline.SearchPipelineService;
 import org.opensearch.index.query.QueryBuilder;
@@ -26,9 +29,9 @@ import java.util.List;
 public final class OneSearchFusion {
 
     /**
-     * {@code auto}: in one search when the request's shards are at least this node's processors (two rounds run a
-     * fusion's subqueries at once, one search runs a shard's one after another, so with cores to spare two rounds win);
-     * {@code always}; {@code never}.
+     * {@code auto}: in one search, unless a shard would run the subqueries one after another (concurrent segment search
+     * off for the index) while this node has more processors than the request has shards: then two rounds, which run
+     * them as separate searches at once, win. {@code always}; {@code never}.
      */
     public static final Setting<String> MODE = Setting.simpleString("plugins.multivector.fusion.one_search", "auto", value -> {
         if (List.of("auto", "always", "never").contains(value) == false) {
@@ -53,14 +56,35 @@ public final class OneSearchFusion {
         }
         Metadata metadata = clusterService.state().metadata();
         int shards = 0;
+        boolean subqueriesAtOnce = true;
         for (String name : request.indices()) {
             IndexMetadata index = metadata.index(name);
             if (index == null) {
                 return false;
             }
             shards += index.getNumberOfShards();
+            subqueriesAtOnce &= concurrentSearchMode(index.getSettings(), settings).equals(SearchService.CONCURRENT_SEGMENT_SEARCH_MODE_NONE) == false;
         }
-        return "always".equals(mode) || shards >= OpenSearchExecutors.allocatedProcessors(clusterService.getSettings());
+        return "always".equals(mode) || subqueriesAtOnce || shards >= OpenSearchExecutors.allocatedProcessors(clusterService.getSettings());
+    }
+
+    /**
+     * The index's concurrent segment search mode as a shard resolves it: the index's mode, the cluster's, then the older
+     * boolean settings (true is {@code all}), then the default. In {@code auto} and {@code all} a one-search fusion's
+     * shard searches its subqueries at once ({@link FusionListsQuery}: its aggregation makes {@code auto} concurrent).
+     */
+    static String concurrentSearchMode(Settings index, ClusterSettings cluster) {
+        String mode = index.get(IndexSettings.INDEX_CONCURRENT_SEGMENT_SEARCH_MODE.getKey(),
+            cluster.getOrNull(SearchService.CLUSTER_CONCURRENT_SEGMENT_SEARCH_MODE));
+        if (mode != null) {
+            return mode;
+        }
+        Boolean legacy = index.getAsBoolean(IndexSettings.INDEX_CONCURRENT_SEGMENT_SEARCH_SETTING.getKey(),
+            cluster.getOrNull(SearchService.CLUSTER_CONCURRENT_SEGMENT_SEARCH_SETTING));
+        if (legacy != null) {
+            return legacy ? SearchService.CONCURRENT_SEGMENT_SEARCH_MODE_ALL : SearchService.CONCURRENT_SEGMENT_SEARCH_MODE_NONE;
+        }
+        return cluster.get(SearchService.CLUSTER_CONCURRENT_SEGMENT_SEARCH_MODE);
     }
 
     /** Whether {@code request}'s top-level {@code fusion} can run as one search. */
