@@ -44,6 +44,13 @@ public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
         return List.of(MultiVectorPlugin.class);
     }
 
+    /** Every node the same processors (the test cluster picks them at random per node): auto's rule reads the coordinator's. */
+    @Override
+    protected Settings nodeSettings(int nodeOrdinal) {
+        return Settings.builder().put(super.nodeSettings(nodeOrdinal))
+            .put(OpenSearchExecutors.NODE_PROCESSORS_SETTING.getKey(), Math.min(2, Runtime.getRuntime().availableProcessors())).build();
+    }
+
     private void oneSearch(String mode) {
         assertAcked(client().admin().cluster().prepareUpdateSettings().setTransientSettings(Settings.builder()
             .putList(SearchPipelineService.ENABLED_SYSTEM_GENERATED_FACTORIES_SETTING.getKey(), FusionListsProcessor.FACTORY)

@@ -1,5 +1,7 @@
 package io.multivector.plugin.fusion;
 
+import org.opensearch.ExceptionsHelper;
+import org.opensearch.OpenSearchStatusException;
 import org.opensearch.action.search.SearchRequest;
 import org.opensearch.action.search.SearchResponse;
 import org.opensearch.common.settings.Setting;
@@ -133,11 +135,17 @@ public final class FusionExecutor {
         return OneSearchFusion.rewrite(request, queries, names, options);
     }
 
-    /** A listener for {@code original} run as one search: a list with equal scores makes it run again in two rounds, by id. */
+    /**
+     * A listener for {@code original} run as one search: a list with equal scores makes it run again in two rounds, by
+     * id; a subquery that failed on the shards fails the fusion as in two rounds, naming the subquery and the reason.
+     */
     public ActionListener<SearchResponse> oneSearchListener(SearchRequest original, ActionListener<SearchResponse> listener) {
         return ActionListener.wrap(listener::onResponse, e -> {
             if (Subsearches.says(e, FusionListsProcessor.TWO_ROUNDS)) {
                 searchAgainById(original, listener);
+            } else if (Subsearches.saying(e, Subsearches.SUBQUERY) instanceof String reason) {
+                String subquery = reason.substring(reason.indexOf(Subsearches.SUBQUERY)); // not "failed to create query: "
+                listener.onFailure(new OpenSearchStatusException(subquery, ExceptionsHelper.status(e), e));
             } else {
                 listener.onFailure(e);
             }

@@ -115,9 +115,14 @@ public final class FusionListsQueryBuilder extends AbstractQueryBuilder<FusionLi
     protected QueryBuilder doRewrite(QueryRewriteContext context) throws IOException {
         List<QueryBuilder> rewritten = new ArrayList<>(queries.size());
         boolean changed = false;
-        for (QueryBuilder query : queries) {
-            QueryBuilder result = Rewriteable.rewrite(query, context);
-            changed |= result != query;
+        for (int i = 0; i < queries.size(); i++) {
+            QueryBuilder result;
+            try {
+                result = Rewriteable.rewrite(queries.get(i), context);
+            } catch (RuntimeException e) {
+                throw Subsearches.failure(names.get(i), e);
+            }
+            changed |= result != queries.get(i);
             rewritten.add(result);
         }
         return changed ? new FusionListsQueryBuilder(rewritten, names, options) : this;
@@ -127,7 +132,12 @@ public final class FusionListsQueryBuilder extends AbstractQueryBuilder<FusionLi
     protected Query doToQuery(QueryShardContext context) throws IOException {
         Query[] lucene = new Query[queries.size()];
         for (int i = 0; i < lucene.length; i++) {
-            Query query = queries.get(i).toQuery(context);
+            Query query;
+            try {
+                query = queries.get(i).toQuery(context);
+            } catch (RuntimeException e) {
+                throw Subsearches.failure(names.get(i), e);
+            }
             if (context.getMapperService().hasNested()) { // each subquery is a search of its own: no nested documents
                 query = new BooleanQuery.Builder().add(query, BooleanClause.Occur.MUST)
                     .add(Queries.newNonNestedFilter(), BooleanClause.Occur.FILTER).build();

@@ -223,38 +223,55 @@ final class Subsearches {
 
     /** Whether {@code e}, a cause or suppressed failure of it, or a shard failure of a search phase, says {@code marker}. */
     static boolean says(Throwable e, String marker) {
+        return saying(e, marker) != null;
+    }
+
+    /**
+     * The first message of {@code e}, its causes, suppressed failures and search phases' shard failures (depth first)
+     * that says {@code marker}; null if none does.
+     */
+    static String saying(Throwable e, String marker) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && cause.getMessage().contains(marker)) {
-                return true;
+                return cause.getMessage();
             }
             if (cause instanceof SearchPhaseExecutionException phase) {
                 for (ShardSearchFailure failure : phase.shardFailures()) {
-                    if (failure.reason() != null && failure.reason().contains(marker)) {
-                        return true;
+                    String said = failure.getCause() != null ? saying(failure.getCause(), marker) : null;
+                    if (said == null && failure.reason() != null && failure.reason().contains(marker)) {
+                        said = failure.reason();
+                    }
+                    if (said != null) {
+                        return said;
                     }
                 }
             }
             for (Throwable suppressed : cause.getSuppressed()) {
-                if (says(suppressed, marker)) {
-                    return true;
+                String said = saying(suppressed, marker);
+                if (said != null) {
+                    return said;
                 }
             }
         }
-        return false;
+        return null;
     }
 
-    static Exception failure(String name, Exception e) {
+    /** How a subquery's failure begins: {@code [fusion] subquery [name] failed: } and the reason. */
+    static final String SUBQUERY = "[fusion] subquery ";
+
+    /** A subquery's failure, said so: which subquery failed and why (a search's shards' reason, not "all shards failed"). */
+    static RuntimeException failure(String name, Exception e) {
         if (viewChanged(e)) {
-            return e instanceof ViewChanged ? e : new ViewChanged(e.getMessage());
+            return e instanceof ViewChanged changed ? changed : new ViewChanged(e.getMessage());
         }
         Throwable cause = ExceptionsHelper.unwrapCause(e);
-        if (cause.getMessage() != null && cause.getMessage().startsWith("[fusion] subquery")) {
-            return e;
+        if (cause.getMessage() != null && cause.getMessage().startsWith(SUBQUERY)) {
+            return e instanceof RuntimeException runtime ? runtime : new OpenSearchStatusException(cause.getMessage(), ExceptionsHelper.status(cause), e);
         }
         String reason = cause.getMessage();
         if (cause instanceof SearchPhaseExecutionException phase && phase.shardFailures().length > 0) {
             reason = phase.shardFailures()[0].reason(); // "all shards failed" says nothing; the shards' reason does
         }
-        return new OpenSearchStatusException("[fusion] subquery [" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
+        return new OpenSearchStatusException(SUBQUERY + "[" + name + "] failed: " + reason, ExceptionsHelper.status(cause), e);
     }
 }
