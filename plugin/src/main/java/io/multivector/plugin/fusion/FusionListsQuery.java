@@ -51,8 +51,8 @@ final class FusionListsQuery extends Query {
 
     /**
      * The shard's lists, searched on the first call (the query phase's weight makes it). The subqueries run at once on
-     * the searcher's executor where it has one (OpenSearch's concurrent segment search, which an aggregation turns on in
-     * its {@code auto} mode), as two rounds run them as separate searches; without one, one after another.
+     * the searcher's executor, as two rounds run them as separate searches: OpenSearch gives a shard's searcher the
+     * concurrent segment search threads unless that mode is {@code none}; without them, one after another.
      */
     synchronized Lists lists(IndexSearcher searcher) throws IOException {
         if (found == null) {

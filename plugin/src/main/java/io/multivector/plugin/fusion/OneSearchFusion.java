@@ -70,8 +70,8 @@ public final class OneSearchFusion {
 
     /**
      * The index's concurrent segment search mode as a shard resolves it: the index's mode, the cluster's, then the older
-     * boolean settings (true is {@code all}), then the default. In {@code auto} and {@code all} a one-search fusion's
-     * shard searches its subqueries at once ({@link FusionListsQuery}: its aggregation makes {@code auto} concurrent).
+     * boolean settings (true is {@code all}), then the default. In {@code auto} and {@code all} a shard's searcher has
+     * the concurrent search threads, on which a one-search fusion's shard searches its subqueries at once ({@link FusionListsQuery}).
      */
     static String concurrentSearchMode(Settings index, ClusterSettings cluster) {
         String mode = index.get(IndexSettings.INDEX_CONCURRENT_SEGMENT_SEARCH_MODE.getKey(),
