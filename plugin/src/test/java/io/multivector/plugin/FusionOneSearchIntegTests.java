@@ -143,29 +143,87 @@ public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
         assertEquals("through an alias: two rounds", before + 2, fusionStats(internalCluster())[ONE_SEARCH]);
     }
 
-    /** Equal scores in a list need _ids to be ordered: the fusion runs again in two rounds and gives their answer. */
-    public void testEqualScoresInAListRunAgainInTwoRounds() throws Exception {
+    /**
+     * Equal scores in a list are ordered by _id, as two rounds order them: within a shard, with the _ids the shard sends;
+     * across shards in a vector list (whose shards send _ids only for their own ties), by running again in two rounds.
+     */
+    public void testEqualScoresInAList() throws Exception {
         assertAcked(prepareCreate("tied").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
             .put("number_of_replicas", 0)).setMapping("dense", "type=dense_vector,dims=2,similarity=cosine",
                 "other", "type=dense_vector,dims=2,similarity=cosine"));
-        for (int i = 0; i < 30; i++) { // three distinct vectors: every score of the dense list is shared
-            client().prepareIndex("tied").setId("t" + i).setSource(Map.of("dense", List.of(1.0, i % 3), "other", List.of(1.0, i / 10.0))).get();
+        for (int i = 0; i < 30; i++) { // one vector per routing value, so per shard: equal scores only within a shard
+            String routing = "r" + (i % 3);
+            client().prepareIndex("tied").setId("t" + i).setRouting(routing)
+                .setSource(Map.of("dense", List.of(1.0, i % 3), "other", List.of(1.0, i / 10.0 + i * 0.001))).get();
         }
         refresh("tied");
         String fusion = """
             {"fusion": {"queries": [
               {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 30, "num_candidates": 100}},
               {"vector": {"field": "other", "query_vector": [1, 0.3], "k": 30, "num_candidates": 100}}]}}""";
+        assertOneSearchEqualsTwoRounds("tied", fusion, 30, 0);
+
+        // the same score in two shards, each alone in its shard with it: the shards send no _id for it
+        assertAcked(prepareCreate("twins").setSettings(Settings.builder().put("index.multivector", true).put("number_of_shards", 3)
+            .put("number_of_replicas", 0)).setMapping("dense", "type=dense_vector,dims=2,similarity=cosine",
+                "other", "type=dense_vector,dims=2,similarity=cosine"));
+        for (int i = 0; i < 20; i++) {
+            client().prepareIndex("twins").setId("u" + i).setSource(Map.of("dense", List.of(1.0, i * 0.37 + 0.01),
+                "other", List.of(1.0, i * 0.11))).get();
+        }
+        int first = client().prepareIndex("twins").setId("twin1").setRouting("a")
+            .setSource(Map.of("dense", List.of(1.0, 0.5), "other", List.of(1.0, 7.3))).get().getShardId().id();
+        for (int r = 0; ; r++) {
+            String routing = "b" + r;
+            int shard = client().prepareIndex("twins").setId("twin2").setRouting(routing)
+                .setSource(Map.of("dense", List.of(1.0, 0.5), "other", List.of(1.0, 7.4))).get().getShardId().id();
+            if (shard != first) {
+                break;
+            }
+            client().prepareDelete("twins", "twin2").setRouting(routing).get();
+        }
+        refresh("twins");
+        assertOneSearchEqualsTwoRounds("twins", fusion, 22, 1);
+    }
+
+    /**
+     * Text subqueries run in one search too: their shards send every hit's _id, so BM25's many equal scores (within a
+     * shard and across shards) are ordered as two rounds order them, with no second try.
+     */
+    public void testTextSubqueriesInOneSearch() throws Exception {
+        String[] words = { "red", "green", "blue", "warm", "cold" };
+        for (String index : new String[] { "text_one", "text_three" }) {
+            assertAcked(prepareCreate(index).setSettings(Settings.builder().put("index.multivector", true)
+                .put("number_of_shards", index.equals("text_one") ? 1 : 3).put("number_of_replicas", 0))
+                .setMapping("title", "type=text", "dense", "type=dense_vector,dims=2,similarity=cosine"));
+            for (int i = 0; i < 60; i++) { // two words of five: many titles score alike
+                client().prepareIndex(index).setId("x" + i).setSource(Map.of("title", words[i % 5] + " " + words[(i / 5) % 5],
+                    "dense", List.of(1.0, i * 0.05 + 0.01))).get();
+            }
+            refresh(index);
+        }
+        String fusion = """
+            {"fusion": {"queries": [
+              {"vector": {"field": "dense", "query_vector": [1, 0.5], "k": 60, "num_candidates": 100}},
+              {"match": {"title": "warm red"}}], "window_size": 40}}""";
+        assertOneSearchEqualsTwoRounds("text_one", fusion, 60, 0);
+        assertOneSearchEqualsTwoRounds("text_three", fusion, 60, 0);
+    }
+
+    /** The fusion in one search (run again in two rounds {@code ranAgain} times) equals it in two rounds: hits, scores, page 2. */
+    private void assertOneSearchEqualsTwoRounds(String index, String fusion, int size, int ranAgain) throws Exception {
         oneSearch("never");
-        SearchResponse twoRounds = search("tied", fusion, 0, 30, true);
+        SearchResponse twoRounds = search(index, fusion, 0, size, true);
         oneSearch("always");
         long[] before = fusionStats(internalCluster());
-        SearchResponse again = search("tied", fusion, 0, 30, true);
+        SearchResponse one = search(index, fusion, 0, size, true);
         long[] after = fusionStats(internalCluster());
-        assertEquals(ids(twoRounds), ids(again));
-        assertArrayEquals(scores(twoRounds), scores(again), 0f);
-        assertEquals(before[ONE_SEARCH] + 1, after[ONE_SEARCH]);
-        assertEquals(before[RAN_AGAIN] + 1, after[RAN_AGAIN]);
+        assertTrue(index, one.getHits().getHits().length > 10);
+        assertEquals(index, ids(twoRounds), ids(one));
+        assertArrayEquals(index, scores(twoRounds), scores(one), 0f);
+        assertEquals(index, ids(twoRounds).subList(10, 20), ids(search(index, fusion, 10, 10, true)));
+        assertEquals(index, before[ONE_SEARCH] + 1, after[ONE_SEARCH]);
+        assertEquals(index, before[RAN_AGAIN] + ranAgain, after[RAN_AGAIN]);
     }
 
     /**

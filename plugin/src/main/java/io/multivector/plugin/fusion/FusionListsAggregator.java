@@ -37,11 +37,11 @@ final class FusionListsAggregator extends MetricsAggregator {
     @Override
     public InternalAggregation buildAggregation(long bucket) throws IOException {
         FusionListsQuery.Lists lists = query.lists(context.searcher());
-        return new InternalFusionLists(name, query.window(), lists.lists(), metadata());
+        return new InternalFusionLists(name, query.window(), lists.lists(), lists.ids(), metadata());
     }
 
     @Override
     public InternalAggregation buildEmptyAggregation() {
-        return new InternalFusionLists(name, query.window(), List.of(), metadata());
+        return new InternalFusionLists(name, query.window(), List.of(), Map.of(), metadata());
     }
 }

@@ -24,8 +24,10 @@ import java.util.Map;
 /**
  * The middle of a fusion in one search ({@link OneSearchFusion}): between the query and the fetch phase, merges each
  * subquery's shard lists ({@code fusion_lists}) into its global list, fuses them, and gives every shard its fused
- * documents and scores as its top docs, so the fetch phase fetches the page of the one fused list. A list with equal
- * scores fails the search with {@link #TWO_ROUNDS}: ordering them needs {@code _id}s, and the fusion runs again in two rounds.
+ * documents and scores as its top docs, so the fetch phase fetches the page of the one fused list. Equal scores in a
+ * list are ordered by {@code _id}, as two rounds order them, with the {@code _id}s the shards sent; where a shard did not
+ * send one (equal scores across shards in a vector list) the search fails with {@link #TWO_ROUNDS} and the fusion runs
+ * again in two rounds.
  */
 public final class FusionListsProcessor implements SystemGeneratedProcessor, SearchPhaseResultsProcessor {
 
@@ -51,12 +53,21 @@ public final class FusionListsProcessor implements SystemGeneratedProcessor, Sea
             }
         }
         List<List<List<RankedList.Hit>>> shardLists = new ArrayList<>();
+        Map<RankedList.Doc, String> ids = new HashMap<>();
         for (QuerySearchResult shard : shards) {
             if (shard.aggregations() == null) { // batched_reduce_size is set past the shard count; this would be a bug
                 throw new IllegalStateException(TWO_ROUNDS + "a shard's lists were reduced before the fusion");
             }
             InternalFusionLists lists = shard.aggregations().expand().get(FusionListsAggregationBuilder.NAME);
             shardLists.add(lists.lists());
+            for (List<RankedList.Hit> hits : lists.lists()) {
+                for (RankedList.Hit hit : hits) {
+                    String id = lists.ids().get(hit.doc().luceneDoc());
+                    if (id != null) {
+                        ids.put(hit.doc(), id);
+                    }
+                }
+            }
             shard.aggregations(InternalAggregations.EMPTY); // the lists are not part of the response
         }
         List<RankedList> lists = new ArrayList<>();
@@ -64,10 +75,17 @@ public final class FusionListsProcessor implements SystemGeneratedProcessor, Sea
             int subquery = i;
             List<RankedList.Hit> merged = InternalTopDocRefs.merge(shardLists.stream().map(l -> l.get(subquery)).toList(),
                 spec.options().windowSize());
+            boolean tied = false;
             for (int j = 1; j < merged.size(); j++) {
                 if (merged.get(j).score() == merged.get(j - 1).score()) {
-                    throw new IllegalStateException(TWO_ROUNDS + "equal scores in a list, which only _ids order");
+                    tied = true;
+                    if (ids.containsKey(merged.get(j).doc()) == false || ids.containsKey(merged.get(j - 1).doc()) == false) {
+                        throw new IllegalStateException(TWO_ROUNDS + "equal scores across shards in a list, which only _ids order");
+                    }
                 }
+            }
+            if (tied) {
+                merged.sort(Subsearches.order(ids)); // as two rounds order equal scores: by _id
             }
             lists.add(new RankedList(spec.names().get(i), merged));
         }

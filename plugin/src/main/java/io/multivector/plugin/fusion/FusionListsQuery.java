@@ -3,6 +3,7 @@ package io.multivector.plugin.fusion;
 import io.multivector.codec.search.DocScoreQuery;
 import io.multivector.codec.search.TopKQuery;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.FilterWeight;
 import org.apache.lucene.search.ScoreMode;
 import org.apache.lucene.search.Weight;
@@ -12,10 +13,13 @@ import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.opensearch.index.fieldvisitor.IdOnlyFieldVisitor;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -27,18 +31,27 @@ import java.util.concurrent.Callable;
  */
 final class FusionListsQuery extends Query {
 
-    /** What one shard found: per subquery its best documents, and its own fusion of them, best first. */
-    record Lists(List<List<RankedList.Hit>> lists, List<FusedHit> fused) {}
+    /**
+     * What one shard found: per subquery its best documents, and its own fusion of them, best first; and the {@code _id}
+     * (by Lucene doc id) of every document a list ties with another, and of every document of a list that {@code readIds}.
+     */
+    record Lists(List<List<RankedList.Hit>> lists, List<FusedHit> fused, Map<Integer, String> ids) {}
 
     private final Query[] subqueries;
+    private final boolean[] readIds;
     private final List<String> names;
     private final FusionOptions options;
     private final String index;
     private final int shard;
     private Lists found;
 
-    FusionListsQuery(Query[] subqueries, List<String> names, FusionOptions options, String index, int shard) {
+    /**
+     * {@code readIds}: per subquery, whether the {@code _id} of every document of its list goes with it (text subqueries:
+     * their lists are full of equal scores, also between shards, which only {@code _id}s order).
+     */
+    FusionListsQuery(Query[] subqueries, boolean[] readIds, List<String> names, FusionOptions options, String index, int shard) {
         this.subqueries = subqueries;
+        this.readIds = readIds;
         this.names = names;
         this.options = options;
         this.index = index;
@@ -64,18 +77,50 @@ final class FusionListsQuery extends Query {
             }
             List<TopDocs> tops = searcher.getTaskExecutor().invokeAll(searches);
             List<List<RankedList.Hit>> lists = new ArrayList<>(subqueries.length);
-            List<RankedList> ranked = new ArrayList<>(subqueries.length);
             for (int i = 0; i < subqueries.length; i++) {
                 List<RankedList.Hit> hits = new ArrayList<>(tops.get(i).scoreDocs.length);
                 for (ScoreDoc doc : tops.get(i).scoreDocs) {
                     hits.add(new RankedList.Hit(RankedList.Doc.byRef(index, shard, doc.doc, view), doc.score));
                 }
                 lists.add(hits);
-                ranked.add(new RankedList(names.get(i), hits));
             }
-            found = new Lists(lists, Fuser.fuse(ranked, options));
+            Map<Integer, String> ids = ids(searcher, lists);
+            Map<RankedList.Doc, String> byDoc = new HashMap<>();
+            lists.forEach(hits -> hits.forEach(hit -> {
+                if (ids.containsKey(hit.doc().luceneDoc())) {
+                    byDoc.put(hit.doc(), ids.get(hit.doc().luceneDoc()));
+                }
+            }));
+            // equal scores by _id, as two rounds order them: with one shard, this shard's fusion is the answer
+            List<RankedList> ranked = new ArrayList<>(subqueries.length);
+            for (int i = 0; i < subqueries.length; i++) {
+                lists.get(i).sort(Subsearches.order(byDoc));
+                ranked.add(new RankedList(names.get(i), lists.get(i)));
+            }
+            found = new Lists(lists, Fuser.fuse(ranked, options), ids);
         }
         return found;
+    }
+
+    /** The {@code _id}s that order equal scores as two rounds order them: of tied documents, and of every hit of a list that reads them. */
+    private Map<Integer, String> ids(IndexSearcher searcher, List<List<RankedList.Hit>> lists) throws IOException {
+        Map<Integer, String> ids = new HashMap<>();
+        StoredFields stored = null;
+        for (int i = 0; i < lists.size(); i++) {
+            List<RankedList.Hit> hits = lists.get(i);
+            for (int j = 0; j < hits.size(); j++) {
+                float score = hits.get(j).score();
+                boolean tied = (j > 0 && hits.get(j - 1).score() == score) || (j + 1 < hits.size() && hits.get(j + 1).score() == score);
+                int doc = hits.get(j).doc().luceneDoc();
+                if ((readIds[i] || tied) && ids.containsKey(doc) == false) {
+                    stored = stored == null ? searcher.storedFields() : stored;
+                    IdOnlyFieldVisitor visitor = new IdOnlyFieldVisitor();
+                    stored.document(doc, visitor);
+                    ids.put(doc, visitor.getId());
+                }
+            }
+        }
+        return ids;
     }
 
     /** Stays as it is: the lists are searched when the weight is created, as {@link TopKQuery} explains. */

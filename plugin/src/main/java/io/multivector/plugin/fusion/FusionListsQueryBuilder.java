@@ -144,7 +144,11 @@ public final class FusionListsQueryBuilder extends AbstractQueryBuilder<FusionLi
             }
             lucene[i] = query;
         }
-        return new FusionListsQuery(lucene, names, options, context.index().getName(), context.getShardId());
+        boolean[] readIds = new boolean[queries.size()];
+        for (int i = 0; i < readIds.length; i++) {
+            readIds[i] = SubqueryRewrites.isVectorQuery(queries.get(i)) == false;
+        }
+        return new FusionListsQuery(lucene, readIds, names, options, context.index().getName(), context.getShardId());
     }
 
     @Override

@@ -13,18 +13,21 @@ import java.util.Objects;
 
 /**
  * The result of {@code fusion_lists}: per subquery, a shard's (or, reduced, the cluster's) best {@code window}
- * documents by reference, best first. {@link FusionListsProcessor} merges the shards' lists itself and removes them
- * from the response; the reduce is there for a search that ran without that step.
+ * documents by reference, best first, and the {@code _id}s the shard read for them ({@link FusionListsQuery.Lists#ids}).
+ * {@link FusionListsProcessor} merges the shards' lists itself and removes them from the response; the reduce is there
+ * for a search that ran without that step (it keeps no {@code _id}s: they are per shard).
  */
 public final class InternalFusionLists extends InternalAggregation {
 
     private final int window;
     private final List<List<RankedList.Hit>> lists;
+    private final Map<Integer, String> ids;
 
-    InternalFusionLists(String name, int window, List<List<RankedList.Hit>> lists, Map<String, Object> metadata) {
+    InternalFusionLists(String name, int window, List<List<RankedList.Hit>> lists, Map<Integer, String> ids, Map<String, Object> metadata) {
         super(name, metadata);
         this.window = window;
         this.lists = lists;
+        this.ids = ids;
     }
 
     public InternalFusionLists(StreamInput in) throws IOException {
@@ -35,6 +38,7 @@ public final class InternalFusionLists extends InternalAggregation {
         for (int i = 0; i < count; i++) {
             lists.add(InternalTopDocRefs.readHits(in));
         }
+        ids = in.readMap(StreamInput::readVInt, StreamInput::readString);
     }
 
     @Override
@@ -44,11 +48,17 @@ public final class InternalFusionLists extends InternalAggregation {
         for (List<RankedList.Hit> hits : lists) {
             InternalTopDocRefs.writeHits(out, hits);
         }
+        out.writeMap(ids, StreamOutput::writeVInt, StreamOutput::writeString);
     }
 
     /** Per subquery, best first. */
     List<List<RankedList.Hit>> lists() {
         return lists;
+    }
+
+    /** The {@code _id}s the shard read, by Lucene doc id. */
+    Map<Integer, String> ids() {
+        return ids;
     }
 
     @Override
@@ -64,7 +74,7 @@ public final class InternalFusionLists extends InternalAggregation {
             merged.add(InternalTopDocRefs.merge(aggregations.stream().map(a -> ((InternalFusionLists) a).lists.get(subquery)).toList(),
                 window));
         }
-        return new InternalFusionLists(name, window, merged, metadata);
+        return new InternalFusionLists(name, window, merged, Map.of(), metadata);
     }
 
     @Override
@@ -91,11 +101,12 @@ public final class InternalFusionLists extends InternalAggregation {
 
     @Override
     public boolean equals(Object other) {
-        return super.equals(other) && window == ((InternalFusionLists) other).window && lists.equals(((InternalFusionLists) other).lists);
+        return super.equals(other) && window == ((InternalFusionLists) other).window && lists.equals(((InternalFusionLists) other).lists)
+            && ids.equals(((InternalFusionLists) other).ids);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), window, lists);
+        return Objects.hash(super.hashCode(), window, lists, ids);
     }
 }

@@ -18,13 +18,14 @@ import org.opensearch.search.builder.SearchSourceBuilder;
 import java.util.List;
 
 /**
- * A fusion of vector subqueries, as one search. Each shard runs every subquery for its best {@code window_size}
- * documents ({@code fusion_lists}), {@link FusionListsProcessor} fuses the global lists between the query and the fetch
- * phase, and the fetch phase fetches the page: one query and one fetch phase, as {@code hybrid} has, and still exact,
- * with no second search and one reader per shard throughout. It needs OpenSearch to run that processor
+ * A fusion as one search. Each shard runs every subquery for its best {@code window_size} documents
+ * ({@code fusion_lists}; with the {@code _id}s that order equal scores: of every hit of a text subquery, of tied hits of
+ * the others), {@link FusionListsProcessor} fuses the global lists between the query and the fetch phase, and the fetch
+ * phase fetches the page: one query and one fetch phase, as {@code hybrid} has, and still exact, with no second search
+ * and one reader per shard throughout. It needs OpenSearch to run that processor
  * ({@code cluster.search.enabled_system_generated_factories} naming {@link FusionListsProcessor#FACTORY} or {@code *}).
- * Text subqueries (their lists' many equal scores need {@code _id}s), nested fusions, rerank, aggregations and the other
- * options that need the fused list before the query phase take the two-round path.
+ * Nested fusions, rerank, aggregations and the other options that need the fused list before the query phase take the
+ * two-round path.
  */
 public final class OneSearchFusion {
 
@@ -101,7 +102,7 @@ public final class OneSearchFusion {
             return false;
         }
         for (QueryBuilder query : fusion.queries()) {
-            if (query instanceof FusionQueryBuilder || SubqueryRewrites.isVectorQuery(query) == false) {
+            if (query instanceof FusionQueryBuilder) {
                 return false;
             }
         }

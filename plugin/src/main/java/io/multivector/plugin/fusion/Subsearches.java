@@ -196,8 +196,7 @@ final class Subsearches {
     }
 
     private static List<RankedList> ordered(List<List<RankedList.Hit>> lists, List<String> names, Map<RankedList.Doc, String> ids) {
-        Comparator<RankedList.Hit> order = Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score())
-            .thenComparing(hit -> withId(hit.doc(), ids), RankedList.Doc.ORDER);
+        Comparator<RankedList.Hit> order = order(ids);
         List<RankedList> result = new ArrayList<>(lists.size());
         for (int i = 0; i < lists.size(); i++) {
             List<RankedList.Hit> hits = new ArrayList<>(lists.get(i));
@@ -205,6 +204,11 @@ final class Subsearches {
             result.add(new RankedList(names.get(i), hits));
         }
         return result;
+    }
+
+    /** A list's order: best score first, equal scores by index and {@code _id} ({@code ids} has those of documents by reference). */
+    static Comparator<RankedList.Hit> order(Map<RankedList.Doc, String> ids) {
+        return Comparator.comparingDouble((RankedList.Hit hit) -> -hit.score()).thenComparing(hit -> withId(hit.doc(), ids), RankedList.Doc.ORDER);
     }
 
     private static RankedList.Doc withId(RankedList.Doc doc, Map<RankedList.Doc, String> ids) {
