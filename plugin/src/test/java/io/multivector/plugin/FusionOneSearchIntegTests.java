@@ -208,6 +208,13 @@ public class FusionOneSearchIntegTests extends OpenSearchIntegTestCase {
               {"match": {"title": "warm red"}}], "window_size": 40}}""";
         assertOneSearchEqualsTwoRounds("text_one", fusion, 60, 0);
         assertOneSearchEqualsTwoRounds("text_three", fusion, 60, 0);
+        // auto: a text subquery over more than one shard takes two rounds (each shard would read its whole list's _ids)
+        oneSearch("auto");
+        long before = fusionStats(internalCluster())[ONE_SEARCH];
+        search("text_one", fusion, 0, 10, true);
+        assertEquals("1 shard: one search", before + 1, fusionStats(internalCluster())[ONE_SEARCH]);
+        search("text_three", fusion, 0, 10, true);
+        assertEquals("3 shards: two rounds", before + 1, fusionStats(internalCluster())[ONE_SEARCH]);
     }
 
     /** The fusion in one search (run again in two rounds {@code ranAgain} times) equals it in two rounds: hits, scores, page 2. */
