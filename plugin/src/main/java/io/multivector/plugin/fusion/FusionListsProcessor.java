@@ -60,14 +60,7 @@ public final class FusionListsProcessor implements SystemGeneratedProcessor, Sea
             }
             InternalFusionLists lists = shard.aggregations().expand().get(FusionListsAggregationBuilder.NAME);
             shardLists.add(lists.lists());
-            for (List<RankedList.Hit> hits : lists.lists()) {
-                for (RankedList.Hit hit : hits) {
-                    String id = lists.ids().get(hit.doc().luceneDoc());
-                    if (id != null) {
-                        ids.put(hit.doc(), id);
-                    }
-                }
-            }
+            FusionListsQuery.putIds(lists.lists(), lists.ids(), ids);
             shard.aggregations(InternalAggregations.EMPTY); // the lists are not part of the response
         }
         List<RankedList> lists = new ArrayList<>();

@@ -86,11 +86,7 @@ final class FusionListsQuery extends Query {
             }
             Map<Integer, String> ids = ids(searcher, lists);
             Map<RankedList.Doc, String> byDoc = new HashMap<>();
-            lists.forEach(hits -> hits.forEach(hit -> {
-                if (ids.containsKey(hit.doc().luceneDoc())) {
-                    byDoc.put(hit.doc(), ids.get(hit.doc().luceneDoc()));
-                }
-            }));
+            putIds(lists, ids, byDoc);
             // equal scores by _id, as two rounds order them: with one shard, this shard's fusion is the answer
             List<RankedList> ranked = new ArrayList<>(subqueries.length);
             for (int i = 0; i < subqueries.length; i++) {
@@ -100,6 +96,18 @@ final class FusionListsQuery extends Query {
             found = new Lists(lists, Fuser.fuse(ranked, options), ids);
         }
         return found;
+    }
+
+    /** Into {@code byDoc}: the {@code _id} of each of one shard's hits that {@code ids} (by Lucene doc id) has. */
+    static void putIds(List<List<RankedList.Hit>> lists, Map<Integer, String> ids, Map<RankedList.Doc, String> byDoc) {
+        for (List<RankedList.Hit> hits : lists) {
+            for (RankedList.Hit hit : hits) {
+                String id = ids.get(hit.doc().luceneDoc());
+                if (id != null) {
+                    byDoc.put(hit.doc(), id);
+                }
+            }
+        }
     }
 
     /** The {@code _id}s that order equal scores as two rounds order them: of tied documents, and of every hit of a list that reads them. */
